@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Holepunch.Reactive.Protocol;
+
+/// <summary>
+/// The one codec of the wire protocol: a datagram (one UTF-8 JSON object) to a typed
+/// <see cref="HolepunchMessage"/> and back.
+/// </summary>
+/// <remarks>
+/// Decoding accepts every spelling that the deployed Godot client and the seed documentation use
+/// (<c>local-address</c> or <c>local-ip</c> + <c>local-port</c>; both inquiry-response spellings;
+/// <c>peer-message</c>; numbers as <c>4000</c> or <c>4000.0</c>; keys in any order; unknown keys ignored)
+/// and never throws: bad input becomes a <see cref="Rejection"/>. Encoding writes the spelling the deployed
+/// Godot client understands, in its key order, as compact JSON.
+/// </remarks>
+public static class MessageCodec
+{
+    /// <summary>The largest UDP payload over IPv4 (65,535 − 8 − 20 bytes), the default datagram limit.</summary>
+    public const int MaxUdpPayload = 65_507;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Godot writes non-ASCII as UTF-8, not \u escapes; nothing here is embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>Decodes one datagram.</summary>
+    /// <param name="datagram">The datagram's bytes.</param>
+    /// <param name="maxDatagramSize">Larger datagrams are rejected as <see cref="RejectionReason.Oversize"/> unread.</param>
+    /// <returns>The message, or the reason it was rejected.</returns>
+    public static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize = MaxUdpPayload) =>
+        MessageDecoder.Decode(datagram, maxDatagramSize);
+
+    /// <summary>Encodes a message as one datagram into <paramref name="output"/>.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="output">Where the bytes go.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static void Encode(HolepunchMessage message, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(output);
+
+        // One cached writer a thread: encoding allocates nothing of its own.
+        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
+        writer.Reset(output);
+        try
+        {
+            Write(writer, message);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(NullBufferWriter.Instance);
+        }
+    }
+
+    /// <summary>Encodes a message as one datagram into a new array.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>The datagram.</returns>
+    public static byte[] EncodeToArray(HolepunchMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        Encode(message, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter w, HolepunchMessage message)
+    {
+        w.WriteStartObject();
+        switch (message)
+        {
+            case RegisteringServer m:
+                w.WriteString(WireNames.Type, WireNames.RegisteringServer);
+                WriteLocalEndPoint(w, m.LocalEndPoint);
+                w.WriteNumber(WireNames.SecondsBeforeExpiry, m.SecondsBeforeExpiry);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case RequestingToJoinServer m:
+                w.WriteString(WireNames.Type, WireNames.RequestingToJoinServer);
+                WriteLocalEndPoint(w, m.LocalEndPoint);
+                w.WriteString(WireNames.ServerName, m.ServerName);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case ConfirmingRegistration m:
+                w.WriteString(WireNames.Type, WireNames.ConfirmingRegistration);
+                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                break;
+            case ProvidingPeerHandshakeInfo m:
+                w.WriteString(WireNames.Type, WireNames.ProvidingPeerHandshakeInfo);
+                w.WriteString(WireNames.PeerName, m.PeerName);
+                WriteAddress(w, WireNames.GlobalAddress, m.GlobalEndPoint);
+                WriteAddress(w, WireNames.LocalAddress, m.LocalEndPoint);
+                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                break;
+            case ServerError m:
+                w.WriteString(WireNames.Type, WireNames.ServerError);
+                w.WriteString(WireNames.Message, m.Message);
+                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                break;
+            case LocalGlobalInquiry m:
+                w.WriteBoolean(WireNames.UsedGlobal, m.UsedGlobal);
+                w.WriteString(WireNames.Type, WireNames.LocalGlobalInquiry);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case LocalGlobalInquiryResponse m:
+                w.WriteBoolean(WireNames.UsedGlobal, m.UsedGlobal);
+                w.WriteString(WireNames.Type, WireNames.LocalGlobalInquiryResponse);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case PeerCheck m:
+                w.WriteString(WireNames.Type, WireNames.PeerCheck);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case PeerCheckResponse m:
+                w.WriteString(WireNames.Type, WireNames.PeerCheckResponse);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case UnreliablePeerMessage m:
+                w.WritePropertyName(WireNames.Message);
+                m.Message.WriteTo(w);
+                w.WriteString(WireNames.Type, WireNames.UnreliablePeerMessage);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case ReliablePeerMessage m:
+                w.WritePropertyName(WireNames.Message);
+                m.Message.WriteTo(w);
+                w.WriteNumber(WireNames.MessageId, m.MessageId);
+                w.WriteString(WireNames.Type, WireNames.ReliablePeerMessage);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            case ReliablePeerMessageResponse m:
+                if (m.Message is { } mirrored)
+                {
+                    w.WritePropertyName(WireNames.Message);
+                    mirrored.WriteTo(w);
+                }
+
+                w.WriteNumber(WireNames.MessageId, m.MessageId);
+                w.WriteString(WireNames.Type, WireNames.ReliablePeerMessageResponse);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                break;
+            default:
+                throw new ArgumentException($"Unknown message type {message.GetType()}.", nameof(message));
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteRouting(Utf8JsonWriter w, string sender, string recipient)
+    {
+        w.WriteString(WireNames.Sender, sender);
+        w.WriteString(WireNames.IntendedRecipient, recipient);
+    }
+
+    /// <summary>Both spellings: the Godot client reads <c>local-address</c>, the Python server <c>local-ip</c>/<c>local-port</c>.</summary>
+    private static void WriteLocalEndPoint(Utf8JsonWriter w, IPEndPoint endPoint)
+    {
+        WriteAddress(w, WireNames.LocalAddress, endPoint);
+        WriteIp(w, WireNames.LocalIp, endPoint.Address);
+        w.WriteNumber(WireNames.LocalPort, endPoint.Port);
+    }
+
+    private static void WriteAddress(Utf8JsonWriter w, string key, IPEndPoint endPoint)
+    {
+        w.WriteStartArray(key);
+        WriteIp(w, null, endPoint.Address);
+        w.WriteNumberValue(endPoint.Port);
+        w.WriteEndArray();
+    }
+
+    private static void WriteIp(Utf8JsonWriter w, string? key, IPAddress address)
+    {
+        Span<char> text = stackalloc char[64];
+        if (!address.TryFormat(text, out var length))
+        {
+            throw new ArgumentException($"Cannot format address {address}.", nameof(address));
+        }
+
+        if (key is null)
+        {
+            w.WriteStringValue(text[..length]);
+        }
+        else
+        {
+            w.WriteString(key, text[..length]);
+        }
+    }
+
+    private sealed class NullBufferWriter : IBufferWriter<byte>
+    {
+        public static readonly NullBufferWriter Instance = new();
+
+        public void Advance(int count)
+        {
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Array.Empty<byte>();
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Array.Empty<byte>();
+    }
+}

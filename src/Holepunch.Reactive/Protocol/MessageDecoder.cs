@@ -1,0 +1,379 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Holepunch.Reactive.Protocol;
+
+/// <summary>
+/// Reads one datagram into the fields of any message, then builds the message its <c>type</c> names.
+/// Fields are read in whatever order they arrive (the Godot client sends <c>type</c> last), and each
+/// field's problem is remembered rather than reported, so only a field the message needs can reject it.
+/// </summary>
+internal ref struct MessageDecoder
+{
+    private MessageKind _kind;
+    private bool _hasType;
+    private Field<string> _sender;
+    private Field<string> _recipient;
+    private Field<IPAddress> _localIp;
+    private Field<int> _localPort;
+    private Field<IPEndPoint> _localAddress;
+    private Field<int> _secondsBeforeExpiry;
+    private Field<string> _serverName;
+    private Field<string> _peerName;
+    private Field<IPEndPoint> _globalAddress;
+    private Field<JsonElement> _message;
+    private Field<long> _messageId;
+    private Field<bool> _usedGlobal;
+    private RejectionReason _failureReason;
+    private string? _failureKey;
+
+    public static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize)
+    {
+        if (datagram.Length > maxDatagramSize)
+        {
+            return DecodeResult.Rejected(new Rejection(RejectionReason.Oversize));
+        }
+
+        var decoder = default(MessageDecoder);
+        try
+        {
+            var reader = new Utf8JsonReader(datagram, new JsonReaderOptions { MaxDepth = 64 });
+            if (!reader.Read())
+            {
+                return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return DecodeResult.Rejected(new Rejection(reader.Read() ? RejectionReason.MalformedJson : RejectionReason.NotAnObject));
+            }
+
+            decoder.ReadObject(ref reader);
+            if (reader.Read())
+            {
+                return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
+            }
+        }
+        catch (JsonException)
+        {
+            return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
+        }
+        catch (ArgumentException)
+        {
+            // Invalid UTF-8 inside a string surfaces as InvalidOperationException or ArgumentException from GetString.
+            return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
+        }
+        catch (InvalidOperationException)
+        {
+            return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
+        }
+
+        return decoder.Build();
+    }
+
+    private void ReadObject(ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(WireNames.Type))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    _hasType = true;
+                    _kind = reader.ValueIsEscaped
+                        ? WireNames.KindOf(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!))
+                        : WireNames.KindOf(reader.ValueSpan);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals(WireNames.Sender)) { reader.Read(); _sender = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.IntendedRecipient)) { reader.Read(); _recipient = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.LocalIp)) { reader.Read(); _localIp = ReadIp(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.LocalPort)) { reader.Read(); _localPort = ReadPort(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.LocalAddress)) { reader.Read(); _localAddress = ReadAddress(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.SecondsBeforeExpiry)) { reader.Read(); _secondsBeforeExpiry = ReadInt32(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.ServerName)) { reader.Read(); _serverName = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.PeerName)) { reader.Read(); _peerName = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.GlobalAddress)) { reader.Read(); _globalAddress = ReadAddress(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Message)) { reader.Read(); _message = new Field<JsonElement>(JsonElement.ParseValue(ref reader)); }
+            else if (reader.ValueTextEquals(WireNames.MessageId)) { reader.Read(); _messageId = ReadId(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.UsedGlobal)) { reader.Read(); _usedGlobal = ReadBool(ref reader); }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private DecodeResult Build()
+    {
+        if (!_hasType)
+        {
+            return Reject(RejectionReason.MissingType, WireNames.Type);
+        }
+
+        HolepunchMessage? message = _kind switch
+        {
+            MessageKind.RegisteringServer => new RegisteringServer(
+                Require(_sender, WireNames.Sender), RequireLocalEndPoint(),
+                Require(_secondsBeforeExpiry, WireNames.SecondsBeforeExpiry)),
+            MessageKind.RequestingToJoinServer => new RequestingToJoinServer(
+                Require(_sender, WireNames.Sender), RequireLocalEndPoint(), Require(_serverName, WireNames.ServerName)),
+            MessageKind.ConfirmingRegistration => new ConfirmingRegistration(Optional(_recipient, WireNames.IntendedRecipient)),
+            MessageKind.ProvidingPeerHandshakeInfo => new ProvidingPeerHandshakeInfo(
+                Optional(_recipient, WireNames.IntendedRecipient), Require(_peerName, WireNames.PeerName),
+                Require(_globalAddress, WireNames.GlobalAddress), Require(_localAddress, WireNames.LocalAddress)),
+            MessageKind.ServerError => new ServerError(Optional(_recipient, WireNames.IntendedRecipient), RequireStringMessage()),
+            MessageKind.LocalGlobalInquiry => new LocalGlobalInquiry(
+                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_usedGlobal, WireNames.UsedGlobal)),
+            MessageKind.LocalGlobalInquiryResponse => new LocalGlobalInquiryResponse(
+                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_usedGlobal, WireNames.UsedGlobal)),
+            MessageKind.PeerCheck => new PeerCheck(Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient)),
+            MessageKind.PeerCheckResponse => new PeerCheckResponse(Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient)),
+            MessageKind.UnreliablePeerMessage => new UnreliablePeerMessage(
+                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_message, WireNames.Message)),
+            MessageKind.ReliablePeerMessage => new ReliablePeerMessage(
+                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient),
+                Require(_messageId, WireNames.MessageId), Require(_message, WireNames.Message)),
+            MessageKind.ReliablePeerMessageResponse => new ReliablePeerMessageResponse(
+                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient),
+                Require(_messageId, WireNames.MessageId), _message.Status == FieldStatus.Present ? _message.Value : null),
+            _ => Fail<HolepunchMessage>(RejectionReason.UnknownType, WireNames.Type),
+        };
+
+        // A failed field leaves a half-built message behind: the first failure decides the rejection.
+        return _failureKey is null ? DecodeResult.Success(message!) : Reject(_failureReason, _failureKey);
+    }
+
+    private readonly DecodeResult Reject(RejectionReason reason, string key) =>
+        DecodeResult.Rejected(new Rejection(reason, _kind, key, _sender.Status == FieldStatus.Present ? _sender.Value : null));
+
+    private T Require<T>(Field<T> field, string key) => field.Status switch
+    {
+        FieldStatus.Present => field.Value!,
+        FieldStatus.Missing => Fail<T>(RejectionReason.MissingField, key),
+        _ => Fail<T>(field.Problem, key),
+    };
+
+    private T Fail<T>(RejectionReason reason, string key)
+    {
+        if (_failureKey is null)
+        {
+            _failureReason = reason;
+            _failureKey = key;
+        }
+
+        return default!;
+    }
+
+    private string Optional(Field<string> field, string key) =>
+        field.Status == FieldStatus.Missing ? "" : Require(field, key);
+
+    private IPEndPoint RequireLocalEndPoint()
+    {
+        // The Godot client sends local-address: [ip, port]; the seed docs and the Python server use local-ip + local-port.
+        if (_localAddress.Status != FieldStatus.Missing)
+        {
+            return Require(_localAddress, WireNames.LocalAddress);
+        }
+
+        if (_localIp.Status == FieldStatus.Missing && _localPort.Status == FieldStatus.Missing)
+        {
+            return Fail<IPEndPoint>(RejectionReason.MissingField, WireNames.LocalAddress);
+        }
+
+        var ip = Require(_localIp, WireNames.LocalIp);
+        var port = Require(_localPort, WireNames.LocalPort);
+        return ip is null ? null! : new IPEndPoint(ip, port);
+    }
+
+    private string RequireStringMessage()
+    {
+        var message = Require(_message, WireNames.Message);
+        return message.ValueKind switch
+        {
+            JsonValueKind.String => message.GetString()!,
+            JsonValueKind.Undefined => null!,
+            _ => Fail<string>(RejectionReason.WrongType, WireNames.Message),
+        };
+    }
+
+    private static Field<string> ReadString(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return new Field<string>(reader.GetString()!);
+        }
+
+        reader.Skip();
+        return Field<string>.Invalid(RejectionReason.WrongType);
+    }
+
+    private static Field<bool> ReadBool(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+        {
+            return new Field<bool>(reader.GetBoolean());
+        }
+
+        reader.Skip();
+        return Field<bool>.Invalid(RejectionReason.WrongType);
+    }
+
+    private static Field<IPAddress> ReadIp(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return Field<IPAddress>.Invalid(RejectionReason.WrongType);
+        }
+
+        return TryParseIp(ref reader, out var address)
+            ? new Field<IPAddress>(address)
+            : Field<IPAddress>.Invalid(RejectionReason.InvalidAddress);
+    }
+
+    private static bool TryParseIp(ref Utf8JsonReader reader, out IPAddress address)
+    {
+        Span<char> text = stackalloc char[64];
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > text.Length)
+        {
+            return IPAddress.TryParse(reader.GetString(), out address!);
+        }
+
+        var length = reader.CopyString(text);
+        return IPAddress.TryParse(text[..length], out address!);
+    }
+
+    private static Field<int> ReadPort(ref Utf8JsonReader reader)
+    {
+        if (!TryReadWhole(ref reader, out var value))
+        {
+            return Field<int>.Invalid(RejectionReason.WrongType);
+        }
+
+        return value is >= 1 and <= 65535 ? new Field<int>((int)value) : Field<int>.Invalid(RejectionReason.PortOutOfRange);
+    }
+
+    private static Field<int> ReadInt32(ref Utf8JsonReader reader)
+    {
+        if (!TryReadWhole(ref reader, out var value))
+        {
+            return Field<int>.Invalid(RejectionReason.WrongType);
+        }
+
+        return value is >= 0 and <= int.MaxValue ? new Field<int>((int)value) : Field<int>.Invalid(RejectionReason.ValueOutOfRange);
+    }
+
+    private static Field<long> ReadId(ref Utf8JsonReader reader)
+    {
+        if (!TryReadWhole(ref reader, out var value))
+        {
+            return Field<long>.Invalid(RejectionReason.WrongType);
+        }
+
+        return value >= 0 ? new Field<long>(value) : Field<long>.Invalid(RejectionReason.ValueOutOfRange);
+    }
+
+    /// <summary>Reads a JSON number that is a whole number: Godot sends every number as a float (<c>4000.0</c>).</summary>
+    private static bool TryReadWhole(ref Utf8JsonReader reader, out long value)
+    {
+        value = 0;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        if (reader.TryGetInt64(out value))
+        {
+            return true;
+        }
+
+        // 2^63 as a double: anything at or beyond it does not fit a long.
+        const double Limit = 9223372036854775808.0;
+        if (reader.TryGetDouble(out var number) && Math.Floor(number) == number && number > -Limit && number < Limit)
+        {
+            value = (long)number;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static Field<IPEndPoint> ReadAddress(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return Field<IPEndPoint>.Invalid(RejectionReason.InvalidAddress);
+        }
+
+        var problem = RejectionReason.InvalidAddress;
+        IPAddress? ip = null;
+        var port = 0;
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            switch (index++)
+            {
+                case 0 when reader.TokenType == JsonTokenType.String:
+                    _ = TryParseIp(ref reader, out ip);
+                    break;
+                case 1:
+                    var field = ReadPort(ref reader);
+                    port = field.Value;
+                    if (field.Status == FieldStatus.Invalid)
+                    {
+                        problem = field.Problem == RejectionReason.PortOutOfRange ? RejectionReason.PortOutOfRange : RejectionReason.InvalidAddress;
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return index == 2 && ip is not null && port != 0
+            ? new Field<IPEndPoint>(new IPEndPoint(ip, port))
+            : Field<IPEndPoint>.Invalid(problem);
+    }
+
+    private enum FieldStatus : byte
+    {
+        Missing,
+        Present,
+        Invalid,
+    }
+
+    private readonly struct Field<T>
+    {
+        public Field(T value)
+        {
+            Value = value;
+            Status = FieldStatus.Present;
+        }
+
+        private Field(RejectionReason problem)
+        {
+            Value = default!;
+            Status = FieldStatus.Invalid;
+            Problem = problem;
+        }
+
+        public T Value { get; }
+
+        public FieldStatus Status { get; }
+
+        public RejectionReason Problem { get; }
+
+        public static Field<T> Invalid(RejectionReason problem) => new(problem);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Holepunch.Reactive.Protocol;
+
+/// <summary>One datagram of the holepunch protocol. The set of kinds is closed: see <see cref="MessageKind"/>.</summary>
+/// <param name="IntendedRecipient">The recipient's name; empty when the recipient is the rendezvous server.</param>
+public abstract record HolepunchMessage(string IntendedRecipient)
+{
+    /// <summary>Which message this is.</summary>
+    public abstract MessageKind Kind { get; }
+}
+
+/// <summary>A message one peer sends to another (or to the server): it names its sender.</summary>
+/// <param name="Sender">The sending peer's name.</param>
+/// <param name="IntendedRecipient">The recipient's name; empty for the rendezvous server.</param>
+public abstract record PeerOriginatedMessage(string Sender, string IntendedRecipient) : HolepunchMessage(IntendedRecipient);
+
+/// <summary><c>registering-server</c>: a host registers its room, and refreshes it periodically.</summary>
+/// <param name="Sender">The room name, which is also the host's peer name.</param>
+/// <param name="LocalEndPoint">The host's address on its own network (the LAN fallback).</param>
+/// <param name="SecondsBeforeExpiry">How long the server keeps the registration without a refresh.</param>
+public sealed record RegisteringServer(string Sender, IPEndPoint LocalEndPoint, int SecondsBeforeExpiry)
+    : PeerOriginatedMessage(Sender, "")
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.RegisteringServer;
+}
+
+/// <summary><c>requesting-to-join-server</c>: a peer asks the server to introduce it to a room's host.</summary>
+/// <param name="Sender">The joining peer's name.</param>
+/// <param name="LocalEndPoint">The joiner's address on its own network.</param>
+/// <param name="ServerName">The room to join.</param>
+public sealed record RequestingToJoinServer(string Sender, IPEndPoint LocalEndPoint, string ServerName)
+    : PeerOriginatedMessage(Sender, "")
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.RequestingToJoinServer;
+}
+
+/// <summary><c>confirming-registration</c>: the server accepted a registration or refresh.</summary>
+/// <param name="IntendedRecipient">The registered room.</param>
+public sealed record ConfirmingRegistration(string IntendedRecipient) : HolepunchMessage(IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.ConfirmingRegistration;
+}
+
+/// <summary><c>providing-peer-handshake-info</c>: the server tells a peer where another peer can be reached.</summary>
+/// <param name="IntendedRecipient">The peer this introduction is for.</param>
+/// <param name="PeerName">The other peer's name.</param>
+/// <param name="GlobalEndPoint">The other peer's address as the server saw it (its NAT's public mapping).</param>
+/// <param name="LocalEndPoint">The other peer's address as it reported it (its LAN address).</param>
+public sealed record ProvidingPeerHandshakeInfo(string IntendedRecipient, string PeerName, IPEndPoint GlobalEndPoint, IPEndPoint LocalEndPoint)
+    : HolepunchMessage(IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.ProvidingPeerHandshakeInfo;
+}
+
+/// <summary><c>server-error</c>: the server refused a request.</summary>
+/// <param name="IntendedRecipient">The peer the error is for.</param>
+/// <param name="Message">The reason, as the reference server words it (for example <c>NAME not found</c>).</param>
+public sealed record ServerError(string IntendedRecipient, string Message) : HolepunchMessage(IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.ServerError;
+}
+
+/// <summary><c>local-global-inqury</c> (sic): a punch probe sent to one of a peer's addresses.</summary>
+/// <param name="Sender">The probing peer.</param>
+/// <param name="IntendedRecipient">The probed peer.</param>
+/// <param name="UsedGlobal"><see langword="true"/> when sent to the global address, <see langword="false"/> for the local one.</param>
+public sealed record LocalGlobalInquiry(string Sender, string IntendedRecipient, bool UsedGlobal)
+    : PeerOriginatedMessage(Sender, IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.LocalGlobalInquiry;
+}
+
+/// <summary><c>local-global-inquiry-response</c>: a probe's echo, sent back to where the probe came from.</summary>
+/// <param name="Sender">The answering peer.</param>
+/// <param name="IntendedRecipient">The peer that probed.</param>
+/// <param name="UsedGlobal">Mirrors the probe: which of the recipient's addresses the path uses.</param>
+public sealed record LocalGlobalInquiryResponse(string Sender, string IntendedRecipient, bool UsedGlobal)
+    : PeerOriginatedMessage(Sender, IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.LocalGlobalInquiryResponse;
+}
+
+/// <summary><c>peer-check</c>: a keepalive that expects a <see cref="PeerCheckResponse"/>.</summary>
+/// <param name="Sender">The checking peer.</param>
+/// <param name="IntendedRecipient">The checked peer.</param>
+public sealed record PeerCheck(string Sender, string IntendedRecipient) : PeerOriginatedMessage(Sender, IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.PeerCheck;
+}
+
+/// <summary><c>peer-check-response</c>: the answer to a <see cref="PeerCheck"/>.</summary>
+/// <param name="Sender">The answering peer.</param>
+/// <param name="IntendedRecipient">The checking peer.</param>
+public sealed record PeerCheckResponse(string Sender, string IntendedRecipient) : PeerOriginatedMessage(Sender, IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.PeerCheckResponse;
+}
+
+/// <summary><c>unreliable-peer-message</c>: a user message, fire and forget.</summary>
+/// <param name="Sender">The sending peer.</param>
+/// <param name="IntendedRecipient">The receiving peer.</param>
+/// <param name="Message">Any JSON value.</param>
+public sealed record UnreliablePeerMessage(string Sender, string IntendedRecipient, JsonElement Message)
+    : PeerOriginatedMessage(Sender, IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.UnreliablePeerMessage;
+}
+
+/// <summary><c>reliable-peer-message</c>: a user message that is acknowledged and delivered once.</summary>
+/// <param name="Sender">The sending peer.</param>
+/// <param name="IntendedRecipient">The receiving peer.</param>
+/// <param name="MessageId">The sender's counter for this message.</param>
+/// <param name="Message">Any JSON value.</param>
+public sealed record ReliablePeerMessage(string Sender, string IntendedRecipient, long MessageId, JsonElement Message)
+    : PeerOriginatedMessage(Sender, IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.ReliablePeerMessage;
+}
+
+/// <summary><c>reliable-peer-message-response</c>: the receipt for one copy of a reliable message.</summary>
+/// <param name="Sender">The peer that received the message.</param>
+/// <param name="IntendedRecipient">The peer that sent it.</param>
+/// <param name="MessageId">The acknowledged message's id.</param>
+/// <param name="Message">The mirrored message, as the Godot client sends it; <see langword="null"/> when absent.</param>
+public sealed record ReliablePeerMessageResponse(string Sender, string IntendedRecipient, long MessageId, JsonElement? Message)
+    : PeerOriginatedMessage(Sender, IntendedRecipient)
+{
+    /// <inheritdoc/>
+    public override MessageKind Kind => MessageKind.ReliablePeerMessageResponse;
+}

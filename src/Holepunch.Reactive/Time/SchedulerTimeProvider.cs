@@ -1,0 +1,111 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+
+namespace Holepunch.Reactive.Time;
+
+/// <summary>
+/// A <see cref="TimeProvider"/> whose clock and timers are an Rx <see cref="IScheduler"/>, so that Polly's delays
+/// and Rx's timers run on one clock: the client's event loop in production, a virtual-time scheduler in tests.
+/// </summary>
+/// <remarks>
+/// Timer callbacks run on the scheduler. Timestamps count the scheduler's <see cref="IScheduler.Now"/> in ticks,
+/// so elapsed-time measurements follow virtual time too.
+/// </remarks>
+public sealed class SchedulerTimeProvider : TimeProvider
+{
+    /// <summary>Creates a time provider over <paramref name="scheduler"/>.</summary>
+    /// <param name="scheduler">The scheduler whose clock and timers to use.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="scheduler"/> is <see langword="null"/>.</exception>
+    public SchedulerTimeProvider(IScheduler scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        Scheduler = scheduler;
+    }
+
+    /// <summary>The scheduler that provides the clock and runs timer callbacks.</summary>
+    public IScheduler Scheduler { get; }
+
+    /// <inheritdoc/>
+    public override DateTimeOffset GetUtcNow() => Scheduler.Now.ToUniversalTime();
+
+    /// <inheritdoc/>
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <inheritdoc/>
+    public override long GetTimestamp() => Scheduler.Now.UtcTicks;
+
+    /// <inheritdoc/>
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    /// <inheritdoc/>
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new SchedulerTimer(Scheduler, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    private sealed class SchedulerTimer(IScheduler scheduler, TimerCallback callback, object? state) : ITimer
+    {
+        private readonly SerialDisposable _pending = new();
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        private long _generation;
+        private bool _disposed;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_pending)
+            {
+                if (_disposed)
+                {
+                    return false;
+                }
+
+                _period = period;
+                var generation = ++_generation;
+                _pending.Disposable = dueTime == Timeout.InfiniteTimeSpan
+                    ? null
+                    : scheduler.Schedule(Clamp(dueTime), () => Fire(generation));
+                return true;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_pending)
+            {
+                _disposed = true;
+                _generation++;
+                _pending.Dispose();
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return default;
+        }
+
+        private void Fire(long generation)
+        {
+            lock (_pending)
+            {
+                // A Change or Dispose since this firing was scheduled makes it stale.
+                if (_disposed || generation != _generation)
+                {
+                    return;
+                }
+
+                if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
+                {
+                    _pending.Disposable = scheduler.Schedule(_period, () => Fire(generation));
+                }
+            }
+
+            callback(state);
+        }
+
+        private static TimeSpan Clamp(TimeSpan dueTime) => dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime;
+    }
+}
