@@ -1,0 +1,149 @@
+using System.Net;
+using System.Reactive.Concurrency;
+using Holepunch.Reactive.Protocol;
+using Holepunch.Reactive.Resilience;
+using Holepunch.Reactive.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Holepunch.Reactive.Peers;
+
+/// <summary>
+/// Settings of a <see cref="HolepunchClient"/>, validated once when the client starts (every problem in one
+/// exception). The defaults are the reference client's.
+/// </summary>
+public sealed record HolepunchClientOptions
+{
+    /// <summary>The rendezvous server's address (<c>handshake_ip</c>, <c>handshake_port</c>).</summary>
+    /// <value>Required.</value>
+    public IPEndPoint? RendezvousEndPoint { get; init; }
+
+    /// <summary>The local address and port to bind (<c>local_ip</c>, <c>local_port</c>); port 0 picks a free port.</summary>
+    /// <value>The default value is 0.0.0.0:0.</value>
+    public IPEndPoint LocalEndPoint { get; init; } = new(IPAddress.Any, 0);
+
+    /// <summary>
+    /// The local address reported to the server for the LAN fallback; <see langword="null"/> to use the bound
+    /// address, or the address the operating system would route to the server from when bound to a wildcard.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IPEndPoint? AdvertisedLocalEndPoint { get; init; }
+
+    /// <summary>
+    /// A transport to use instead of binding a UDP socket (a virtual network in tests). The client does not
+    /// dispose a transport it was given.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: bind a UDP socket to <see cref="LocalEndPoint"/>.</value>
+    public IDatagramTransport? Transport { get; init; }
+
+    /// <summary>
+    /// The one scheduler on which all of the client's state changes and all its timers run. When set, call the
+    /// client from that scheduler's thread (a virtual-time test is single-threaded).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the client owns an <see cref="EventLoopScheduler"/>.</value>
+    public IScheduler? Scheduler { get; init; }
+
+    /// <summary>How long the server keeps the host's registration without a refresh (<c>seconds_registration_valid</c>).</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan RegistrationValidity { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the host refreshes its registration (<c>registration_refresh_rate</c>).</summary>
+    /// <value>The default value is 15 seconds.</value>
+    public TimeSpan RegistrationRefreshInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often each side checks each confirmed peer.</summary>
+    /// <value>The default value is 15 seconds.</value>
+    public TimeSpan PeerCheckInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How requests to the server (registration, join) are re-sent.</summary>
+    /// <value>The default value is 1 s per attempt, 3 attempts.</value>
+    public RequestRetryOptions RendezvousRetry { get; init; } = RequestRetryOptions.Default;
+
+    /// <summary>How punch probes, peer checks and reliable messages are re-sent.</summary>
+    /// <value>The default value is 1 s per attempt, 3 attempts.</value>
+    public RequestRetryOptions PeerRetry { get; init; } = RequestRetryOptions.Default;
+
+    /// <summary>Whether reliable messages from one peer are delivered in the order they were sent.</summary>
+    /// <value>The default value is <see langword="false"/>, as the reference.</value>
+    public bool OrderedReliableDelivery { get; init; }
+
+    /// <summary>
+    /// With ordered delivery: how long a gap (a message that never came) may hold back later ones before they
+    /// are delivered anyway.
+    /// </summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan OrderedDeliveryGapTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The de-duplication window of reliable message ids per peer, and the most reliable messages that may be
+    /// pending to one peer at once (a further send fails at once instead of growing the queue).
+    /// </summary>
+    /// <value>The default value is 4096.</value>
+    public int ReliableWindow { get; init; } = 4096;
+
+    /// <summary>Larger datagrams are dropped unread.</summary>
+    /// <value>The default value is 65,507 bytes.</value>
+    public int MaxDatagramSize { get; init; } = MessageCodec.MaxUdpPayload;
+
+    /// <summary>Where the client logs; <see langword="null"/> for nowhere.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Checks every setting and reports every problem at once.</summary>
+    /// <exception cref="ArgumentException">One or more settings are invalid; the message lists them all.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (RendezvousEndPoint is null)
+        {
+            problems.Add($"{nameof(RendezvousEndPoint)} is required.");
+        }
+        else if (RendezvousEndPoint.Port == 0)
+        {
+            problems.Add($"{nameof(RendezvousEndPoint)} needs a port.");
+        }
+
+        if (LocalEndPoint is null)
+        {
+            problems.Add($"{nameof(LocalEndPoint)} is required.");
+        }
+
+        Positive(problems, RegistrationValidity, nameof(RegistrationValidity));
+        Positive(problems, RegistrationRefreshInterval, nameof(RegistrationRefreshInterval));
+        Positive(problems, PeerCheckInterval, nameof(PeerCheckInterval));
+        Positive(problems, OrderedDeliveryGapTimeout, nameof(OrderedDeliveryGapTimeout));
+        if (RegistrationValidity.TotalSeconds > int.MaxValue || RegistrationValidity.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            problems.Add($"{nameof(RegistrationValidity)} must be whole seconds (was {RegistrationValidity}).");
+        }
+
+        if (RegistrationRefreshInterval >= RegistrationValidity)
+        {
+            problems.Add($"{nameof(RegistrationRefreshInterval)} ({RegistrationRefreshInterval}) must be shorter than {nameof(RegistrationValidity)} ({RegistrationValidity}).");
+        }
+
+        if (ReliableWindow is < 64 or > 1 << 20)
+        {
+            problems.Add($"{nameof(ReliableWindow)} must be 64..1048576 (was {ReliableWindow}).");
+        }
+
+        if (MaxDatagramSize is < 512 or > MessageCodec.MaxUdpPayload)
+        {
+            problems.Add($"{nameof(MaxDatagramSize)} must be 512..{MessageCodec.MaxUdpPayload} (was {MaxDatagramSize}).");
+        }
+
+        problems.AddRange((RendezvousRetry ?? RequestRetryOptions.Default).Validate(nameof(RendezvousRetry)));
+        problems.AddRange((PeerRetry ?? RequestRetryOptions.Default).Validate(nameof(PeerRetry)));
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid holepunch client options: " + string.Join(" ", problems));
+        }
+    }
+
+    private static void Positive(List<string> problems, TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{name} must be positive (was {value}).");
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.Net;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Holepunch.Reactive.Collections;
+using Holepunch.Reactive.Peers.Events;
+using Holepunch.Reactive.Protocol;
+using Holepunch.Reactive.Resilience;
+using Holepunch.Reactive.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Holepunch.Reactive.Peers.Internal;
+
+/// <summary>
+/// The client's state and its one inbound pipeline: transport → codec (on the receive thread) → the client's
+/// scheduler → acceptance rules → the rendezvous session or the peer registry. Everything here runs on the
+/// scheduler; nothing is locked.
+/// </summary>
+internal sealed partial class ClientCore : IDisposable
+{
+    private readonly Subject<HolepunchEvent> _events = new();
+    private readonly ArrayBufferWriter<byte> _encodeBuffer = new(1024);
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource<ConnectionTerminated> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _ownsTransport;
+    private readonly ILogger _logger;
+    private IDisposable? _inbound;
+    private long _received;
+    private long _accepted;
+    private long _sent;
+    private long _duplicates;
+
+    public ClientCore(HolepunchClientOptions options, IDatagramTransport transport, bool ownsTransport, IScheduler scheduler)
+    {
+        Options = options;
+        Transport = transport;
+        _ownsTransport = ownsTransport;
+        Scheduler = scheduler;
+        RendezvousEndPoint = options.RendezvousEndPoint!;
+        _logger = options.LoggerFactory?.CreateLogger("Holepunch.Reactive.Client") ?? NullLogger.Instance;
+        RendezvousRunner = new RequestRunner(options.RendezvousRetry ?? RequestRetryOptions.Default, scheduler);
+        PeerRunner = new RequestRunner(options.PeerRetry ?? RequestRetryOptions.Default, scheduler);
+        Peers = new SourceCache<PeerInfo, string>(static p => p.Name, StringComparer.Ordinal);
+        Registry = new PeerRegistry(this);
+        Rendezvous = new RendezvousSession(this);
+    }
+
+    public HolepunchClientOptions Options { get; }
+
+    public IDatagramTransport Transport { get; }
+
+    public IScheduler Scheduler { get; }
+
+    public IPEndPoint RendezvousEndPoint { get; }
+
+    public RequestRunner RendezvousRunner { get; }
+
+    public RequestRunner PeerRunner { get; }
+
+    public SourceCache<PeerInfo, string> Peers { get; }
+
+    public PeerRegistry Registry { get; }
+
+    public RendezvousSession Rendezvous { get; }
+
+    public DropCounters Drops { get; } = new();
+
+    public string Name { get; private set; } = "";
+
+    public string RoomName { get; private set; } = "";
+
+    public bool IsHost { get; private set; }
+
+    public bool IsTerminated { get; private set; }
+
+    public CancellationToken Lifetime => _lifetime.Token;
+
+    public IObservable<HolepunchEvent> Events => _events;
+
+    public Task<ConnectionTerminated> Terminated => _terminated.Task;
+
+    public ClientStatistics Statistics => new(
+        Interlocked.Read(ref _received),
+        Interlocked.Read(ref _accepted),
+        Interlocked.Read(ref _sent),
+        Interlocked.Read(ref _duplicates),
+        Drops.Snapshot());
+
+    /// <summary>Takes on a name and starts listening. Runs on the scheduler.</summary>
+    public void Start(string name, string room, bool isHost)
+    {
+        Name = name;
+        RoomName = room;
+        IsHost = isHost;
+        var maxSize = Options.MaxDatagramSize;
+
+        // Decode on the receive thread (the payload is only valid there), then hop onto the client's scheduler.
+        _inbound = Transport.Received
+            .Select(d =>
+            {
+                Interlocked.Increment(ref _received);
+                return new Inbound(MessageCodec.Decode(d.Payload.Span, maxSize), d.RemoteEndPoint);
+            })
+            .ObserveOn(Scheduler)
+            .Subscribe(OnInbound, OnTransportFailed, OnTransportCompleted);
+    }
+
+    /// <summary>Encodes and sends one message. Runs on the scheduler.</summary>
+    public bool Send(HolepunchMessage message, IPEndPoint to)
+    {
+        if (IsTerminated)
+        {
+            return false;
+        }
+
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.Encode(message, _encodeBuffer);
+        return SendEncoded(_encodeBuffer.WrittenSpan, to);
+    }
+
+    /// <summary>Sends one datagram that is already encoded. Runs on the scheduler.</summary>
+    public bool SendEncoded(ReadOnlySpan<byte> datagram, IPEndPoint to)
+    {
+        if (IsTerminated)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _sent);
+        return Transport.Send(datagram, to);
+    }
+
+    /// <summary>Sends one message through a peer's path. Runs on the scheduler.</summary>
+    public bool Send(HolepunchMessage message, IPeerPath path)
+    {
+        if (IsTerminated)
+        {
+            return false;
+        }
+
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.Encode(message, _encodeBuffer);
+        Interlocked.Increment(ref _sent);
+        return path.Send(_encodeBuffer.WrittenSpan);
+    }
+
+    /// <summary>Counts one more sent datagram that went out through a path.</summary>
+    public void CountSent() => Interlocked.Increment(ref _sent);
+
+    public void CountDuplicate() => Interlocked.Increment(ref _duplicates);
+
+    public void Drop(string reason)
+    {
+        Drops.Increment(reason);
+        LogDropped(reason);
+    }
+
+    public void Emit(HolepunchEvent e)
+    {
+        if (!IsTerminated)
+        {
+            _events.OnNext(e);
+        }
+    }
+
+    /// <summary>Gives up the socket and every peer, then completes every stream. Idempotent. Runs on the scheduler.</summary>
+    public void Terminate(string reason, Exception? error)
+    {
+        if (IsTerminated)
+        {
+            return;
+        }
+
+        var terminated = new ConnectionTerminated(reason, error);
+        LogTerminated(reason, error);
+        Rendezvous.Close(error ?? new ConnectionTerminatedException(reason));
+        Registry.CloseAll(new ConnectionTerminatedException(reason, error));
+        _events.OnNext(terminated);
+        IsTerminated = true;
+        _lifetime.Cancel();
+        _inbound?.Dispose();
+        _events.OnCompleted();
+        Peers.Dispose();
+        if (_ownsTransport)
+        {
+            Transport.Dispose();
+        }
+
+        _terminated.TrySetResult(terminated);
+    }
+
+    public void Dispose()
+    {
+        Terminate("closed", null);
+        _events.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private void OnInbound(Inbound inbound)
+    {
+        if (IsTerminated)
+        {
+            return;
+        }
+
+        try
+        {
+            var result = inbound.Result;
+            if (!result.IsSuccess)
+            {
+                Drop(result.Rejection.Reason.ToString());
+                return;
+            }
+
+            var message = result.Message;
+            if (inbound.From.Equals(RendezvousEndPoint))
+            {
+                if (Rendezvous.IsListening && Rendezvous.Handle(message))
+                {
+                    Accept(message, inbound.From);
+                }
+                else
+                {
+                    Drop(Rendezvous.IsListening ? "unexpected-from-server" : "server-not-listened-to");
+                }
+
+                return;
+            }
+
+            if (message is PeerOriginatedMessage peerMessage)
+            {
+                Registry.Handle(peerMessage, inbound.From);
+                return;
+            }
+
+            Drop("server-message-from-stranger");
+        }
+#pragma warning disable CA1031 // A bug in one handler must not end the client's only subscription to its socket.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Drop("handler-fault");
+            LogHandlerFault(e);
+        }
+    }
+
+    /// <summary>Counts a datagram that passed the acceptance rules and publishes <see cref="PacketReceived"/>.</summary>
+    public void Accept(HolepunchMessage message, IPEndPoint from)
+    {
+        Interlocked.Increment(ref _accepted);
+        if (_events.HasObservers)
+        {
+            _events.OnNext(new PacketReceived(message, from));
+        }
+    }
+
+    private void OnTransportFailed(Exception error) =>
+        Terminate("the socket failed: " + error.Message, error);
+
+    private void OnTransportCompleted() =>
+        Terminate("the socket was closed", null);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped a datagram: {Reason}")]
+    private partial void LogDropped(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A datagram handler failed; the datagram was dropped")]
+    private partial void LogHandlerFault(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection terminated: {Reason}")]
+    private partial void LogTerminated(string reason, Exception? error);
+
+    private readonly record struct Inbound(DecodeResult Result, IPEndPoint From);
+}

@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace Holepunch.Reactive.Peers.Internal;
+
+/// <summary>
+/// How datagrams reach one confirmed peer. The messaging layer (checks, reliable and unreliable messages) only
+/// ever sends through a path, so a relayed path can replace the direct one without touching it.
+/// </summary>
+internal interface IPeerPath
+{
+    /// <summary>Where the peer's datagrams are sent.</summary>
+    IPEndPoint EndPoint { get; }
+
+    /// <summary>Which of the peer's addresses this path uses.</summary>
+    PeerAddressKind Kind { get; }
+
+    /// <summary>Sends one encoded datagram to the peer.</summary>
+    bool Send(ReadOnlySpan<byte> datagram);
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using Holepunch.Reactive.Peers.Events;
+using Holepunch.Reactive.Protocol;
+
+namespace Holepunch.Reactive.Peers.Internal;
+
+/// <summary>
+/// Every peer the server introduced, punching or confirmed, keyed by name; the confirmed ones are mirrored into
+/// the public <see cref="ClientCore.Peers"/> cache. Applies the reference client's acceptance rule to peer
+/// datagrams. Runs on the client's scheduler.
+/// </summary>
+internal sealed class PeerRegistry(ClientCore core)
+{
+    private readonly Dictionary<string, PeerSession> _sessions = new(StringComparer.Ordinal);
+
+    public int Count => _sessions.Count;
+
+    public bool TryGet(string name, out PeerSession session) => _sessions.TryGetValue(name, out session!);
+
+    /// <summary>The server introduced a peer: start punching (again, if it came back from new addresses).</summary>
+    public void Introduce(ProvidingPeerHandshakeInfo info)
+    {
+        if (_sessions.TryGetValue(info.PeerName, out var existing))
+        {
+            if (existing.GlobalEndPoint.Equals(info.GlobalEndPoint) && existing.LocalEndPoint.Equals(info.LocalEndPoint))
+            {
+                // The same introduction again (the join was re-sent): nothing new.
+                return;
+            }
+
+            Remove(existing, PeerDropReason.Replaced, new PeerNotConnectedException($"Peer '{existing.Name}' rejoined from another address."));
+        }
+
+        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint);
+        _sessions.Add(info.PeerName, session);
+        core.Emit(new Linked(info.PeerName, info.GlobalEndPoint, info.LocalEndPoint));
+        session.StartPunching();
+    }
+
+    /// <summary>
+    /// A peer datagram: accepted only when it names us, comes from a known peer, and from one of that peer's
+    /// recorded addresses (PROTOCOL.md, "What the reference client accepts").
+    /// </summary>
+    public void Handle(PeerOriginatedMessage message, IPEndPoint from)
+    {
+        if (!string.Equals(message.IntendedRecipient, core.Name, StringComparison.Ordinal))
+        {
+            core.Drop("wrong-recipient");
+            return;
+        }
+
+        if (!_sessions.TryGetValue(message.Sender, out var session))
+        {
+            core.Drop("unknown-sender");
+            return;
+        }
+
+        if (!session.IsRecordedAddress(from))
+        {
+            core.Drop("unrecorded-address");
+            return;
+        }
+
+        core.Accept(message, from);
+        session.Handle(message, from);
+    }
+
+    public void OnConfirmed(PeerSession session)
+    {
+        var info = session.Info!;
+        core.Peers.AddOrUpdate(info);
+        core.Emit(new PeerConfirmed(info));
+        if (!core.IsHost && session.Name == core.RoomName)
+        {
+            core.Rendezvous.OnHostConfirmed();
+        }
+    }
+
+    public void OnHandshakeTimeout(PeerSession session)
+    {
+        _sessions.Remove(session.Name);
+        session.Close(new PeerHandshakeTimeoutException($"No punch probe to peer '{session.Name}' was answered."));
+        core.Emit(new PeerHandshakeTimedOut(session.Name, session.ProbedEndPoints));
+        if (!core.IsHost && session.Name == core.RoomName)
+        {
+            core.Rendezvous.OnHostUnreachable(session.Name);
+        }
+    }
+
+    public void OnCheckTimeout(PeerSession session)
+    {
+        core.Emit(new PeerCheckTimedOut(session.Name));
+        Remove(session, PeerDropReason.CheckTimeout, new PeerNotConnectedException($"Peer '{session.Name}' stopped answering peer checks."));
+        if (!core.IsHost && session.Name == core.RoomName)
+        {
+            // A joiner without its host has nothing left to talk to.
+            core.Terminate($"host '{session.Name}' stopped answering peer checks", new PeerNotConnectedException($"Host '{session.Name}' timed out."));
+        }
+    }
+
+    /// <summary>Drops a peer on request; <see langword="false"/> when no such peer.</summary>
+    public bool Drop(string name)
+    {
+        if (!_sessions.TryGetValue(name, out var session))
+        {
+            return false;
+        }
+
+        Remove(session, PeerDropReason.Requested, new PeerNotConnectedException($"Peer '{name}' was dropped."));
+        return true;
+    }
+
+    public void CloseAll(Exception error)
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Close(error);
+        }
+
+        _sessions.Clear();
+        core.Peers.Clear();
+    }
+
+    private void Remove(PeerSession session, PeerDropReason reason, Exception error)
+    {
+        _sessions.Remove(session.Name);
+        var wasConfirmed = session.IsConfirmed;
+        session.Close(error);
+        if (wasConfirmed)
+        {
+            core.Peers.Remove(session.Name);
+            core.Emit(new PeerDropped(session.Name, reason));
+        }
+    }
+}

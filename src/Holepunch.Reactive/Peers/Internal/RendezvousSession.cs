@@ -1,0 +1,165 @@
+using System.Net;
+using System.Reactive.Linq;
+using Holepunch.Reactive.Peers.Events;
+using Holepunch.Reactive.Protocol;
+
+namespace Holepunch.Reactive.Peers.Internal;
+
+/// <summary>
+/// The client's side of the rendezvous server: registering and refreshing a room (host), or asking to join one
+/// (joiner), and handling what the server sends back. Runs on the client's scheduler.
+/// </summary>
+internal sealed class RendezvousSession(ClientCore core)
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<bool>? _confirmation;
+    private TaskCompletionSource<ProvidingPeerHandshakeInfo>? _introduction;
+    private IDisposable? _refreshTimer;
+    private bool _refreshing;
+    private long _lastConfirmedTicks;
+    private IPEndPoint _advertised = new(IPAddress.Loopback, 0);
+
+    public bool IsListening { get; private set; } = true;
+
+    /// <summary>Completes when registered (host) or when the host is confirmed (joiner); faults on failure.</summary>
+    public Task Ready => _ready.Task;
+
+    public void StartHosting(IPEndPoint advertised)
+    {
+        _advertised = advertised;
+        _ = RegisterAsync(first: true);
+    }
+
+    public void StartJoining(IPEndPoint advertised)
+    {
+        _advertised = advertised;
+        _ = JoinAsync();
+    }
+
+    /// <summary>Handles a datagram from the server's address; <see langword="false"/> when it is not a server message.</summary>
+    public bool Handle(HolepunchMessage message)
+    {
+        switch (message)
+        {
+            case ConfirmingRegistration when core.IsHost:
+                _confirmation?.TrySetResult(true);
+                return true;
+            case ProvidingPeerHandshakeInfo info when info.PeerName != core.Name:
+                if (!core.IsHost && info.PeerName != core.RoomName)
+                {
+                    // A joiner is introduced to its room's host only.
+                    return false;
+                }
+
+                core.Registry.Introduce(info);
+                _introduction?.TrySetResult(info);
+                return true;
+            case ServerError error:
+                core.Emit(new ServerErrorReceived(error.Message));
+                core.Terminate("server error: " + error.Message, new RendezvousServerException(error.Message));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Stops refreshing and ignores the server from now on (<c>drop_connection_with_handshake_server</c>).</summary>
+    public void StopListening()
+    {
+        IsListening = false;
+        _refreshTimer?.Dispose();
+        _refreshTimer = null;
+    }
+
+    public void Close(Exception error)
+    {
+        StopListening();
+        _ready.TrySetException(error);
+    }
+
+    /// <summary>The joiner's host was confirmed: <see cref="Ready"/> completes.</summary>
+    public void OnHostConfirmed() => _ready.TrySetResult();
+
+    /// <summary>The joiner could not punch to its host: the connection ends.</summary>
+    public void OnHostUnreachable(string host)
+    {
+        var error = new PeerHandshakeTimeoutException($"No punch probe to host '{host}' was answered.");
+        _ready.TrySetException(error);
+        core.Terminate($"could not reach host '{host}'", error);
+    }
+
+    private async Task RegisterAsync(bool first)
+    {
+        _refreshing = true;
+        _confirmation = new TaskCompletionSource<bool>();
+        var registration = new RegisteringServer(core.Name, _advertised, (int)core.Options.RegistrationValidity.TotalSeconds);
+        try
+        {
+            await core.RendezvousRunner.RunAsync(
+                _ => core.Send(registration, core.RendezvousEndPoint), _confirmation.Task, core.Lifetime).ConfigureAwait(false);
+            _lastConfirmedTicks = core.Scheduler.Now.UtcTicks;
+            if (first)
+            {
+                core.Emit(new Registered(core.Name));
+                _ready.TrySetResult();
+                _refreshTimer = Observable.Interval(core.Options.RegistrationRefreshInterval, core.Scheduler)
+                    .Subscribe(_ => Refresh());
+            }
+        }
+        catch (TimeoutException) when (first)
+        {
+            var error = new RendezvousTimeoutException($"The rendezvous server {core.RendezvousEndPoint} did not confirm room '{core.Name}'.");
+            _ready.TrySetException(error);
+            core.Terminate("registration timed out", error);
+        }
+        catch (TimeoutException)
+        {
+            // A lost refresh is retried at the next interval; only once the registration must have expired
+            // on the server is the server gone for good (as the reference, which terminates).
+            var unconfirmed = TimeSpan.FromTicks(core.Scheduler.Now.UtcTicks - _lastConfirmedTicks);
+            if (unconfirmed >= core.Options.RegistrationValidity)
+            {
+                core.Terminate(
+                    "registration refresh timed out",
+                    new RendezvousTimeoutException($"The rendezvous server has not confirmed room '{core.Name}' for {unconfirmed}."));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Terminated meanwhile.
+        }
+        finally
+        {
+            _refreshing = false;
+        }
+    }
+
+    private void Refresh()
+    {
+        if (!_refreshing && IsListening)
+        {
+            _ = RegisterAsync(first: false);
+        }
+    }
+
+    private async Task JoinAsync()
+    {
+        _introduction = new TaskCompletionSource<ProvidingPeerHandshakeInfo>();
+        var join = new RequestingToJoinServer(core.Name, _advertised, core.RoomName);
+        try
+        {
+            await core.RendezvousRunner.RunAsync(
+                _ => core.Send(join, core.RendezvousEndPoint), _introduction.Task, core.Lifetime).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var error = new RendezvousTimeoutException($"The rendezvous server {core.RendezvousEndPoint} did not answer the request to join '{core.RoomName}'.");
+            _ready.TrySetException(error);
+            core.Terminate("join timed out", error);
+        }
+        catch (OperationCanceledException)
+        {
+            // Terminated meanwhile.
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Holepunch.Reactive.Time;
+using Polly;
+using Polly.Retry;
+
+namespace Holepunch.Reactive.Resilience;
+
+/// <summary>
+/// Sends a request again and again until its reply arrives: a Polly retry pipeline on the client's clock whose
+/// attempts each send once and then await an Rx timeout for the reply.
+/// </summary>
+/// <remarks>
+/// The reply is listened for over the whole operation, not only inside an attempt's window: a reply that
+/// arrives late (during a backoff pause, or for an earlier copy) completes the request at once and stops the
+/// pipeline. Every continuation runs inline on the thread that completes it — the scheduler's — so in virtual
+/// time each attempt lands exactly on its tick.
+/// </remarks>
+internal sealed class RequestRunner
+{
+    private readonly ResiliencePipeline _pipeline;
+    private readonly IScheduler _scheduler;
+    private readonly TimeSpan _replyTimeout;
+
+    public RequestRunner(RequestRetryOptions options, IScheduler scheduler, Func<double>? randomizer = null)
+    {
+        _scheduler = scheduler;
+        _replyTimeout = options.ReplyTimeout;
+        Options = options;
+        var builder = new ResiliencePipelineBuilder { TimeProvider = new SchedulerTimeProvider(scheduler) };
+        if (options.MaxAttempts > 1)
+        {
+            var retry = new RetryStrategyOptions
+            {
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is TimeoutException),
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                Delay = options.Delay,
+                BackoffType = options.BackoffType,
+                UseJitter = options.UseJitter,
+                MaxDelay = options.MaxDelay,
+            };
+            if (randomizer is not null)
+            {
+                retry.Randomizer = randomizer;
+            }
+
+            builder.AddRetry(retry);
+        }
+
+        _pipeline = builder.Build();
+    }
+
+    public RequestRetryOptions Options { get; }
+
+    /// <summary>Runs a request.</summary>
+    /// <param name="send">Sends one attempt; gets the attempt's number, from 0.</param>
+    /// <param name="reply">Completes when the reply arrives (must complete inline, not on another thread).</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <returns>The reply; faults with <see cref="TimeoutException"/> when every attempt timed out.</returns>
+    public async Task<T> RunAsync<T>(Action<int> send, Task<T> reply, CancellationToken cancellationToken)
+    {
+        if (reply.IsCompleted)
+        {
+            return await reply.ConfigureAwait(false);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var state = new Attempts<T>(this, send, reply);
+        var attempts = _pipeline.ExecuteAsync(
+            static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
+            state,
+            stop.Token).AsTask();
+
+        if (await Task.WhenAny(reply, attempts).ConfigureAwait(false) != reply)
+        {
+            // The pipeline gave up (timeout) or was cancelled; an attempt only succeeds once the reply is in.
+            await attempts.ConfigureAwait(false);
+            return await reply.ConfigureAwait(false);
+        }
+
+        if (!attempts.IsCompleted)
+        {
+            stop.Cancel();
+            await attempts.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .ConfigureAwait(false);
+        }
+
+        return await reply.ConfigureAwait(false);
+    }
+
+    private sealed class Attempts<T>(RequestRunner runner, Action<int> send, Task<T> reply)
+    {
+        private int _attempt;
+
+        public async Task RunOneAsync(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (reply.IsCompleted)
+            {
+                return;
+            }
+
+            send(_attempt++);
+            await reply.ToObservable()
+                .Timeout(runner._replyTimeout, runner._scheduler)
+                .ToTask(cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+}
