@@ -33,8 +33,16 @@ public sealed class VirtualHost
     /// <summary>Gets the NAT the host sits behind, or <see langword="null"/> for a host on the internet.</summary>
     public VirtualNat? Nat => Realm.Owner;
 
-    /// <summary>Gets the host's access link (its own options, or the network's default).</summary>
-    public LinkOptions Link { get; }
+    /// <summary>
+    /// Gets or sets the host's access link (its own options, or the network's default). Setting it models a link
+    /// that degrades or recovers mid-test; datagrams already in flight keep the delay they were given.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public LinkOptions Link
+    {
+        get;
+        set => field = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     internal NetworkFabric Fabric { get; }
 

@@ -53,7 +53,7 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
         }
 
         var transport = options.Transport ?? CreateUdpTransport(options.LocalEndPoint);
-        _core = new ClientCore(options, transport, ownsTransport: options.Transport is null, scheduler);
+        _core = new ClientCore(options, transport, ownsTransport: options.Transport is null, scheduler, ownsScheduler: _ownLoop is not null);
         Events = _core.Events.AsObservable();
     }
 
@@ -217,7 +217,7 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
     public Task<DeliveryReceipt> SendReliableAsync(string peerName, JsonElement message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peerName);
-        var completion = new TaskCompletionSource<DeliveryReceipt>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<DeliveryReceipt>(_core.CompletionOptions);
         var owned = message.Clone();
         if (!Post(() =>
             {

@@ -23,7 +23,7 @@ internal sealed partial class ClientCore : IDisposable
     private readonly Subject<HolepunchEvent> _events = new();
     private readonly ArrayBufferWriter<byte> _encodeBuffer = new(1024);
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly TaskCompletionSource<ConnectionTerminated> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ConnectionTerminated> _terminated;
     private readonly bool _ownsTransport;
     private readonly ILogger _logger;
     private IDisposable? _inbound;
@@ -32,8 +32,12 @@ internal sealed partial class ClientCore : IDisposable
     private long _sent;
     private long _duplicates;
 
-    public ClientCore(HolepunchClientOptions options, IDatagramTransport transport, bool ownsTransport, IScheduler scheduler)
+    public ClientCore(HolepunchClientOptions options, IDatagramTransport transport, bool ownsTransport, IScheduler scheduler, bool ownsScheduler)
     {
+        // On the client's own loop, user continuations must not run on (and block) the loop; on a given
+        // scheduler (a virtual-time test, a game's main thread) they run inline, deterministically.
+        CompletionOptions = ownsScheduler ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None;
+        _terminated = new(CompletionOptions);
         Options = options;
         Transport = transport;
         _ownsTransport = ownsTransport;
@@ -44,10 +48,13 @@ internal sealed partial class ClientCore : IDisposable
         PeerRunner = new RequestRunner(options.PeerRetry ?? RequestRetryOptions.Default, scheduler);
         Peers = new SourceCache<PeerInfo, string>(static p => p.Name, StringComparer.Ordinal);
         Registry = new PeerRegistry(this);
-        Rendezvous = new RendezvousSession(this);
+        Rendezvous = new RendezvousSession(this, CompletionOptions);
     }
 
     public HolepunchClientOptions Options { get; }
+
+    /// <summary>How tasks handed to the user complete.</summary>
+    public TaskCreationOptions CompletionOptions { get; }
 
     public IDatagramTransport Transport { get; }
 

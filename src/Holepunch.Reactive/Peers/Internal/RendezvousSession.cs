@@ -9,9 +9,9 @@ namespace Holepunch.Reactive.Peers.Internal;
 /// The client's side of the rendezvous server: registering and refreshing a room (host), or asking to join one
 /// (joiner), and handling what the server sends back. Runs on the client's scheduler.
 /// </summary>
-internal sealed class RendezvousSession(ClientCore core)
+internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions completionOptions)
 {
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ready = new(completionOptions);
     private TaskCompletionSource<bool>? _confirmation;
     private TaskCompletionSource<ProvidingPeerHandshakeInfo>? _introduction;
     private IDisposable? _refreshTimer;

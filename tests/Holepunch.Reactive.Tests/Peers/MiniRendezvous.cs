@@ -1,0 +1,81 @@
+using System.Net;
+using Holepunch.Reactive.Protocol;
+using Holepunch.Reactive.Transport;
+
+namespace Holepunch.Reactive.Tests.Peers;
+
+/// <summary>
+/// A scriptable rendezvous server for client tests: it confirms registrations and introduces joiners as the
+/// reference server does, records every request, and can be told to go silent or to answer with an error.
+/// The real <c>RendezvousServer</c> has its own tests; this one lets a client test control the server exactly.
+/// </summary>
+internal sealed class MiniRendezvous : IDisposable
+{
+    private readonly IDatagramTransport _socket;
+    private readonly IDisposable _subscription;
+    private readonly Dictionary<string, (IPEndPoint Global, IPEndPoint Local)> _rooms = [];
+
+    public MiniRendezvous(IDatagramTransport socket, Func<long> clock)
+    {
+        _socket = socket;
+        _subscription = socket.Received.Subscribe(d =>
+        {
+            RawReceived.Add(System.Text.Encoding.UTF8.GetString(d.Payload.Span));
+            var result = MessageCodec.Decode(d.Payload.Span);
+            if (result.IsSuccess)
+            {
+                Received.Add((clock(), result.Message, d.RemoteEndPoint));
+                Handle(result.Message, d.RemoteEndPoint);
+            }
+        });
+    }
+
+    public IPEndPoint EndPoint => _socket.LocalEndPoint;
+
+    public bool Silent { get; set; }
+
+    public string? ErrorReply { get; set; }
+
+    public List<string> RawReceived { get; } = [];
+
+    public List<(long Ticks, HolepunchMessage Message, IPEndPoint From)> Received { get; } = [];
+
+    public IEnumerable<T> ReceivedOf<T>() => Received.Select(r => r.Message).OfType<T>();
+
+    public void Send(HolepunchMessage message, IPEndPoint to) => _socket.Send(MessageCodec.EncodeToArray(message), to);
+
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _socket.Dispose();
+    }
+
+    private void Handle(HolepunchMessage message, IPEndPoint from)
+    {
+        if (Silent)
+        {
+            return;
+        }
+
+        if (ErrorReply is { } error && message is PeerOriginatedMessage request)
+        {
+            Send(new ServerError(request.Sender, error), from);
+            return;
+        }
+
+        switch (message)
+        {
+            case RegisteringServer registration:
+                _rooms[registration.Sender] = (from, registration.LocalEndPoint);
+                Send(new ConfirmingRegistration(registration.Sender), from);
+                break;
+            case RequestingToJoinServer join when _rooms.TryGetValue(join.ServerName, out var host):
+                Send(new ProvidingPeerHandshakeInfo(join.ServerName, join.Sender, from, join.LocalEndPoint), host.Global);
+                Send(new ProvidingPeerHandshakeInfo(join.Sender, join.ServerName, host.Global, host.Local), from);
+                break;
+            case RequestingToJoinServer join:
+                Send(new ServerError(join.Sender, $"{join.ServerName} not found"), from);
+                break;
+        }
+    }
+}
