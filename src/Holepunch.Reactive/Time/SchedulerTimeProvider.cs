@@ -8,8 +8,17 @@ namespace Holepunch.Reactive.Time;
 /// and Rx's timers run on one clock: the client's event loop in production, a virtual-time scheduler in tests.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Timer callbacks run on the scheduler. Timestamps count the scheduler's <see cref="IScheduler.Now"/> in ticks,
 /// so elapsed-time measurements follow virtual time too.
+/// </para>
+/// <para>
+/// Async code on this clock (a Polly pipeline, <c>Task.Delay(delay, provider)</c>) stays on the scheduler only if the
+/// thread that runs the scheduler has no <see cref="SynchronizationContext"/>: where one is current, the runtime
+/// does not run task continuations inline, not even <c>ConfigureAwait(false)</c> ones, and queues them to the thread
+/// pool (and Rx's observable awaiter posts to the context). An event-loop thread has none; a test that drives a
+/// <c>TestScheduler</c> from an xUnit thread, a UI thread or Godot's main thread must clear it while it advances.
+/// </para>
 /// </remarks>
 public sealed class SchedulerTimeProvider : TimeProvider
 {
