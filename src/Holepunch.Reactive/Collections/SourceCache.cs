@@ -28,8 +28,9 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
     private readonly object _gate = new();
     private readonly Dictionary<TKey, TObject> _items;
     private readonly List<Subscriber> _subscribers = [];
-    private readonly Queue<ChangeSet<TObject, TKey>> _undelivered = new();
+    private readonly Queue<(long Sequence, ChangeSet<TObject, TKey> Changes)> _undelivered = new();
     private readonly Func<TObject, TKey> _keySelector;
+    private long _published;
     private bool _delivering;
     private bool _disposed;
 
@@ -46,6 +47,9 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
 
     /// <summary>Gives each item's key.</summary>
     public Func<TObject, TKey> KeySelector => _keySelector;
+
+    /// <summary>Compares keys, as the cache does.</summary>
+    internal IEqualityComparer<TKey> KeyComparer => _items.Comparer;
 
     /// <inheritdoc/>
     public int Count
@@ -103,10 +107,17 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var updater = new Updater(this);
-            update(updater);
-            if (updater.Changes.Count > 0)
+            try
             {
-                Publish(new ChangeSet<TObject, TKey>(updater.Changes));
+                update(updater);
+            }
+            finally
+            {
+                // Even when the edit throws halfway: what it already changed is in the cache, so subscribers hear of it.
+                if (updater.Changes.Count > 0)
+                {
+                    Publish(new ChangeSet<TObject, TKey>(updater.Changes));
+                }
             }
         }
     }
@@ -134,7 +145,8 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
                     return Disposable.Empty;
                 }
 
-                var subscriber = new Subscriber(observer, predicate);
+                // The snapshot includes change sets still queued for delivery: the subscriber must skip those.
+                var subscriber = new Subscriber(observer, predicate, _published);
                 var initial = new List<Change<TObject, TKey>>(_items.Count);
                 foreach (var (key, item) in _items)
                 {
@@ -162,8 +174,11 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
         });
 
     /// <inheritdoc/>
-    public IObservable<Change<TObject, TKey>> Watch(TKey key) =>
-        Connect().SelectMany(changes => changes.Where(c => EqualityComparer<TKey>.Default.Equals(c.Key, key)));
+    public IObservable<Change<TObject, TKey>> Watch(TKey key)
+    {
+        var comparer = KeyComparer;
+        return Connect().SelectMany(changes => changes.Where(c => comparer.Equals(c.Key, key)));
+    }
 
     /// <summary>Completes every <see cref="Connect"/> stream and refuses further edits.</summary>
     public void Dispose()
@@ -187,7 +202,7 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
 
     private void Publish(ChangeSet<TObject, TKey> changes)
     {
-        _undelivered.Enqueue(changes);
+        _undelivered.Enqueue((++_published, changes));
         if (_delivering)
         {
             // A subscriber edited while a change set was being delivered: the outer loop delivers this one next.
@@ -201,7 +216,7 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
             {
                 foreach (var subscriber in _subscribers.ToArray())
                 {
-                    subscriber.Deliver(next);
+                    subscriber.Deliver(next.Sequence, next.Changes);
                 }
             }
         }
@@ -211,15 +226,15 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
         }
     }
 
-    private sealed class Subscriber(IObserver<IChangeSet<TObject, TKey>> observer, Func<TObject, bool>? predicate)
+    private sealed class Subscriber(IObserver<IChangeSet<TObject, TKey>> observer, Func<TObject, bool>? predicate, long seenUpTo)
     {
         public IObserver<IChangeSet<TObject, TKey>> Observer { get; } = observer;
 
         public bool Active { get; set; } = true;
 
-        public void Deliver(ChangeSet<TObject, TKey> changes)
+        public void Deliver(long sequence, ChangeSet<TObject, TKey> changes)
         {
-            if (!Active)
+            if (!Active || sequence <= seenUpTo)
             {
                 return;
             }

@@ -37,26 +37,30 @@ public static class SourceCacheExpiry
 
         return Observable.Create<IReadOnlyList<KeyValuePair<TKey, TObject>>>(observer =>
         {
-            var timers = new Dictionary<TKey, IDisposable>();
+            // The pending timer of each key. A timer identifies itself when it fires, so an item counts as expired only
+            // while its timer is still the key's: comparing items instead fails for value types and for equal records.
+            var timers = new Dictionary<TKey, SingleAssignmentDisposable>(source.KeyComparer);
             var gate = new object();
             var subscription = new SingleAssignmentDisposable();
 
-            void Expire(TKey key, TObject item)
+            void Expire(TKey key, SingleAssignmentDisposable timer)
             {
-                var expired = false;
+                var expired = Optional<TObject>.None;
                 source.Edit(u =>
                 {
-                    // Only the very item the timer was set for: a later update has its own timer.
-                    var current = u.Lookup(key);
-                    if (current.HasValue && ReferenceEquals(current.Value, item))
+                    // Lock order as on delivery: the cache's gate (held by Edit), then this one.
+                    lock (gate)
                     {
-                        u.Remove(key);
-                        expired = true;
+                        if (timers.TryGetValue(key, out var current) && ReferenceEquals(current, timer))
+                        {
+                            expired = u.Lookup(key);
+                            u.Remove(key);
+                        }
                     }
                 });
-                if (expired)
+                if (expired.HasValue)
                 {
-                    observer.OnNext([new KeyValuePair<TKey, TObject>(key, item)]);
+                    observer.OnNext([new KeyValuePair<TKey, TObject>(key, expired.Value)]);
                 }
             }
 
@@ -77,8 +81,10 @@ public static class SourceCacheExpiry
                                 continue;
                             }
 
-                            var (key, item) = (change.Key, change.Current);
-                            timers[key] = scheduler.Schedule(lifetime, () => Expire(key, item));
+                            var key = change.Key;
+                            var next = new SingleAssignmentDisposable();
+                            timers[key] = next;
+                            next.Disposable = scheduler.Schedule(lifetime, () => Expire(key, next));
                         }
                     }
                 },

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Holepunch.Reactive.Protocol;
 
@@ -26,6 +27,7 @@ internal ref struct MessageDecoder
     private Field<bool> _usedGlobal;
     private RejectionReason _failureReason;
     private string? _failureKey;
+    private bool _hasEscapes;
 
     public static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize)
     {
@@ -34,7 +36,15 @@ internal ref struct MessageDecoder
             return DecodeResult.Rejected(new Rejection(RejectionReason.Oversize));
         }
 
+        // The reader checks UTF-8 only in the strings it converts: a bad byte in a skipped value or in the
+        // message payload would otherwise pass, and throw later from whoever reads that string.
+        if (!Utf8.IsValid(datagram))
+        {
+            return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
+        }
+
         var decoder = default(MessageDecoder);
+        decoder._hasEscapes = datagram.Contains((byte)'\\');
         try
         {
             var reader = new Utf8JsonReader(datagram, new JsonReaderOptions { MaxDepth = 64 });
@@ -54,6 +64,8 @@ internal ref struct MessageDecoder
             {
                 return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
             }
+
+            return decoder.Build();
         }
         catch (JsonException)
         {
@@ -68,8 +80,6 @@ internal ref struct MessageDecoder
         {
             return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
         }
-
-        return decoder.Build();
     }
 
     private void ReadObject(ref Utf8JsonReader reader)
@@ -100,7 +110,7 @@ internal ref struct MessageDecoder
             else if (reader.ValueTextEquals(WireNames.ServerName)) { reader.Read(); _serverName = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.PeerName)) { reader.Read(); _peerName = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.GlobalAddress)) { reader.Read(); _globalAddress = ReadAddress(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Message)) { reader.Read(); _message = new Field<JsonElement>(JsonElement.ParseValue(ref reader)); }
+            else if (reader.ValueTextEquals(WireNames.Message)) { reader.Read(); _message = ReadMessage(ref reader, _hasEscapes); }
             else if (reader.ValueTextEquals(WireNames.MessageId)) { reader.Read(); _messageId = ReadId(ref reader); }
             else if (reader.ValueTextEquals(WireNames.UsedGlobal)) { reader.Read(); _usedGlobal = ReadBool(ref reader); }
             else
@@ -213,6 +223,44 @@ internal ref struct MessageDecoder
 
         reader.Skip();
         return Field<string>.Invalid(RejectionReason.WrongType);
+    }
+
+    private static Field<JsonElement> ReadMessage(ref Utf8JsonReader reader, bool hasEscapes)
+    {
+        if (hasEscapes)
+        {
+            ThrowOnLoneSurrogate(reader);
+        }
+
+        return new Field<JsonElement>(JsonElement.ParseValue(ref reader));
+    }
+
+    /// <summary>
+    /// JSON lets a string escape half a surrogate pair (<c>"\ud800"</c>), which no .NET string can hold: such a payload
+    /// would decode, then throw from every <c>GetString</c> and from the message's <c>ToString</c>. Reads ahead on a copy.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A string in the value escapes a lone surrogate.</exception>
+    private static void ThrowOnLoneSurrogate(Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            CheckString(ref reader);
+            return;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            CheckString(ref reader);
+        }
+
+        static void CheckString(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                _ = reader.GetString();
+            }
+        }
     }
 
     private static Field<bool> ReadBool(ref Utf8JsonReader reader)

@@ -8,8 +8,17 @@ namespace Holepunch.Reactive.Time;
 /// and Rx's timers run on one clock: the client's event loop in production, a virtual-time scheduler in tests.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Timer callbacks run on the scheduler. Timestamps count the scheduler's <see cref="IScheduler.Now"/> in ticks,
 /// so elapsed-time measurements follow virtual time too.
+/// </para>
+/// <para>
+/// Async code on this clock (a Polly pipeline, <c>Task.Delay(delay, provider)</c>) stays on the scheduler only if the
+/// thread that runs the scheduler has no <see cref="SynchronizationContext"/>: where one is current, the runtime
+/// does not run task continuations inline, not even <c>ConfigureAwait(false)</c> ones, and queues them to the thread
+/// pool (and Rx's observable awaiter posts to the context). An event-loop thread has none; a test that drives a
+/// <c>TestScheduler</c> from an xUnit thread, a UI thread or Godot's main thread must clear it while it advances.
+/// </para>
 /// </remarks>
 public sealed class SchedulerTimeProvider : TimeProvider
 {
@@ -38,9 +47,12 @@ public sealed class SchedulerTimeProvider : TimeProvider
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dueTime"/> or <paramref name="period"/> is negative and not infinite.</exception>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        SchedulerTimer.Validate(dueTime, period);
         var timer = new SchedulerTimer(Scheduler, callback, state);
         timer.Change(dueTime, period);
         return timer;
@@ -55,6 +67,7 @@ public sealed class SchedulerTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            Validate(dueTime, period);
             lock (_pending)
             {
                 if (_disposed)
@@ -66,7 +79,7 @@ public sealed class SchedulerTimeProvider : TimeProvider
                 var generation = ++_generation;
                 _pending.Disposable = dueTime == Timeout.InfiniteTimeSpan
                     ? null
-                    : scheduler.Schedule(Clamp(dueTime), () => Fire(generation));
+                    : scheduler.Schedule(dueTime, () => Fire(generation));
                 return true;
             }
         }
@@ -106,6 +119,18 @@ public sealed class SchedulerTimeProvider : TimeProvider
             callback(state);
         }
 
-        private static TimeSpan Clamp(TimeSpan dueTime) => dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime;
+        /// <summary>As <see cref="Timer.Change(TimeSpan, TimeSpan)"/>: a negative time other than infinite is an error, not "now".</summary>
+        public static void Validate(TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime < TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dueTime), dueTime, "The due time must be zero or more, or infinite.");
+            }
+
+            if (period < TimeSpan.Zero && period != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(period), period, "The period must be zero or more, or infinite.");
+            }
+        }
     }
 }
