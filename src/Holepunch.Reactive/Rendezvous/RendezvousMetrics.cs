@@ -22,6 +22,7 @@ internal sealed class RendezvousMetrics : IDisposable
     private readonly Counter<long> _expired;
     private readonly Counter<long> _joins;
     private readonly Counter<long> _errors;
+    private volatile bool _disposed;
 
     public RendezvousMetrics(IMeterFactory? meterFactory, Func<int> liveRegistrations)
     {
@@ -38,7 +39,9 @@ internal sealed class RendezvousMetrics : IDisposable
         _expired = _meter.CreateCounter<long>("holepunch.rendezvous.registrations.expired", "{registration}", "Registrations that were not refreshed in time.");
         _joins = _meter.CreateCounter<long>("holepunch.rendezvous.joins", "{join}", "Joiners introduced to a host.");
         _errors = _meter.CreateCounter<long>("holepunch.rendezvous.server_errors", "{datagram}", "server-error replies sent, tagged by error.");
-        _meter.CreateObservableGauge("holepunch.rendezvous.registrations.active", liveRegistrations, "{registration}", "Rooms registered now.");
+        // A meter from a factory outlives the server: report no rooms once the server has stopped.
+        _meter.CreateObservableGauge(
+            "holepunch.rendezvous.registrations.active", () => _disposed ? 0 : liveRegistrations(), "{registration}", "Rooms registered now.");
     }
 
     public RendezvousServerCounters Counters { get; } = new();
@@ -99,6 +102,7 @@ internal sealed class RendezvousMetrics : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         if (_ownsMeter)
         {
             _meter.Dispose();
