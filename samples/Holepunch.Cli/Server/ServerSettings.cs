@@ -1,0 +1,28 @@
+using System.Net;
+using Holepunch.Reactive.Rendezvous;
+
+namespace Holepunch.Cli.Server;
+
+/// <summary>The <c>Rendezvous</c> configuration section: where to listen, and the server's limits.</summary>
+internal sealed class ServerSettings
+{
+    public const string Section = "Rendezvous";
+    public const string DefaultBind = "0.0.0.0";
+    public const int DefaultPort = 5160;
+
+    /// <summary>The local IP address to listen on.</summary>
+    public string Bind { get; set; } = DefaultBind;
+
+    /// <summary>The UDP port to listen on (0 for any free port).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>The server's limits (<c>Rendezvous:Limits:MaxRegistrations</c> and so on); unset values keep their defaults.</summary>
+    public RendezvousServerOptions Limits { get; set; } = new();
+
+    /// <summary>The endpoint to bind; call after validation.</summary>
+    public IPEndPoint EndPoint => new(IPAddress.Parse(Bind), Port);
+
+    public bool HasValidBind => IPAddress.TryParse(Bind, out _);
+
+    public bool HasValidPort => Port is >= 0 and <= 65535;
+}

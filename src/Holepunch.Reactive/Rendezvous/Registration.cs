@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace Holepunch.Reactive.Rendezvous;
+
+/// <summary>One registered room, as the rendezvous server holds it.</summary>
+/// <param name="Name">The room name, which is also the host's peer name (the registration's <c>sender</c>).</param>
+/// <param name="GlobalEndPoint">Where the registration came from: the host's public (NAT) address, which joiners are sent.</param>
+/// <param name="LocalEndPoint">The host's address on its own network, as it reported it.</param>
+/// <param name="ServerAddress">
+/// The server's local address the registration arrived at, so that messages to the host leave from the address the
+/// host talks to; <see langword="null"/> when the transport could not tell (a wildcard).
+/// </param>
+/// <param name="Lifetime">How long the registration lives without a refresh (the asked expiry, capped by the server).</param>
+/// <param name="RefreshedAt">When the registration was made or last refreshed, on the server's scheduler clock.</param>
+public sealed record Registration(
+    string Name,
+    IPEndPoint GlobalEndPoint,
+    IPEndPoint LocalEndPoint,
+    IPAddress? ServerAddress,
+    TimeSpan Lifetime,
+    DateTimeOffset RefreshedAt)
+{
+    /// <summary>When the registration expires unless it is refreshed before.</summary>
+    public DateTimeOffset ExpiresAt => RefreshedAt + Lifetime;
+}

@@ -1,0 +1,14 @@
+namespace Holepunch.Reactive.Rendezvous;
+
+/// <summary>What <see cref="RegistrationRegistry.Register"/> did with a registration.</summary>
+internal enum RegistrationOutcome
+{
+    /// <summary>A new room was registered.</summary>
+    Registered,
+    /// <summary>The room's own host refreshed it: its lifetime starts again.</summary>
+    Refreshed,
+    /// <summary>The name is registered from another address: refused.</summary>
+    NameTaken,
+    /// <summary>The server holds its maximum of rooms: refused.</summary>
+    Full,
+}

@@ -1,0 +1,27 @@
+namespace Holepunch.Reactive.Rendezvous;
+
+/// <summary>Why the rendezvous server dropped a datagram without answering it. Every drop is counted by reason.</summary>
+public enum RendezvousDropReason
+{
+    /// <summary>The source sent more than its rate limit allows.</summary>
+    RateLimited = 1,
+    /// <summary>The source is new and the server already tracks <see cref="RendezvousServerOptions.MaxSources"/> sources.</summary>
+    TooManySources,
+    /// <summary>More than <see cref="RendezvousServerOptions.MaxPendingDatagrams"/> datagrams were waiting for the server.</summary>
+    Overloaded,
+    /// <summary>Larger than <see cref="RendezvousServerOptions.MaxDatagramSize"/>.</summary>
+    Oversize,
+    /// <summary>Not valid UTF-8 JSON, or not a single JSON object.</summary>
+    Malformed,
+    /// <summary>A JSON object without a string <c>type</c>.</summary>
+    MissingType,
+    /// <summary>A <c>type</c> the protocol does not know.</summary>
+    UnknownType,
+    /// <summary>
+    /// A known message that is not a request to the server: peer-to-peer traffic (inquiries, checks, peer messages)
+    /// or a server's own message type.
+    /// </summary>
+    NotARequest,
+    /// <summary>The server was stopping when the datagram reached it.</summary>
+    Stopped,
+}

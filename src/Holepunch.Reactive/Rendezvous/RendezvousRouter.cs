@@ -1,0 +1,101 @@
+using Holepunch.Reactive.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Holepunch.Reactive.Rendezvous;
+
+/// <summary>
+/// Handles each admitted request on the server's scheduler: registrations to the registry, joins to the linker,
+/// unusable requests to a <c>missing info from packet data: KEY</c> reply.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Request</term><description>Reply (to its source, from the local address it arrived at)</description></listheader>
+/// <item><term>registering-server, new name</term><description><c>confirming-registration</c>; <c>server full</c> at the limit.</description></item>
+/// <item><term>registering-server, same name and address</term><description>Refreshes it; <c>confirming-registration</c>.</description></item>
+/// <item><term>registering-server, name held by another address</term><description><c>server already exists</c>.</description></item>
+/// <item><term>requesting-to-join-server</term><description>Handshake info to both sides, or <c>NAME not found</c>.</description></item>
+/// <item><term>either, with a missing or unusable field</term><description><c>missing info from packet data: KEY</c>.</description></item>
+/// </list>
+/// </remarks>
+internal sealed class RendezvousRouter(
+    RendezvousAdmission admission,
+    RegistrationRegistry registry,
+    HandshakeLinker linker,
+    ReplySender replies,
+    RendezvousMetrics metrics,
+    ILogger logger,
+    int maxRegistrations)
+{
+    private volatile bool _stopped;
+
+    /// <summary>Stops handling: requests still queued are counted as dropped.</summary>
+    public void Stop() => _stopped = true;
+
+    public void Handle(InboundRequest request)
+    {
+        admission.Dequeued();
+        if (_stopped)
+        {
+            metrics.Dropped(RendezvousDropReason.Stopped);
+            return;
+        }
+
+        try
+        {
+            switch (request.Result.Message)
+            {
+                case RegisteringServer registering:
+                    Register(registering, request);
+                    break;
+                case RequestingToJoinServer joining:
+                    linker.Join(joining, request.Source, request.ReplyFrom);
+                    break;
+                default:
+                    RefuseInvalid(request);
+                    break;
+            }
+        }
+#pragma warning disable CA1031 // One bad request must never stop the server: log it and go on with the next.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            RendezvousLog.HandlerFailed(logger, request.Source, exception);
+        }
+    }
+
+    private void Register(RegisteringServer request, InboundRequest inbound)
+    {
+        var (source, from) = (inbound.Source, inbound.ReplyFrom);
+        switch (registry.Register(request, source, from, out var registration))
+        {
+            case RegistrationOutcome.Registered:
+                metrics.Registered();
+                RendezvousLog.Registered(logger, request.Sender, source, request.LocalEndPoint, registration!.Lifetime);
+                replies.Send(new ConfirmingRegistration(request.Sender), source, from);
+                break;
+            case RegistrationOutcome.Refreshed:
+                metrics.Refreshed();
+                RendezvousLog.Refreshed(logger, request.Sender, source, registration!.Lifetime);
+                replies.Send(new ConfirmingRegistration(request.Sender), source, from);
+                break;
+            case RegistrationOutcome.NameTaken:
+                RendezvousLog.NameTaken(logger, request.Sender, source, registration!.GlobalEndPoint);
+                replies.SendError(ServerErrorKind.AlreadyExists, request.Sender, ServerErrors.AlreadyExists, source, from);
+                break;
+            case RegistrationOutcome.Full:
+                RendezvousLog.Full(logger, request.Sender, source, maxRegistrations);
+                replies.SendError(ServerErrorKind.Full, request.Sender, ServerErrors.Full, source, from);
+                break;
+        }
+    }
+
+    private void RefuseInvalid(InboundRequest request)
+    {
+        // Admission lets through only requests that decoded, or request types with a field problem.
+        var rejection = request.Result.Rejection;
+        var key = rejection.Key ?? "type";
+        RendezvousLog.InvalidRequest(logger, rejection.Kind, request.Source, rejection.Reason, key);
+        replies.SendError(
+            ServerErrorKind.MissingInfo, rejection.Sender ?? "", ServerErrors.MissingInfo(key), request.Source, request.ReplyFrom);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Reactive.Concurrency;
+using System.Text;
+using Holepunch.Reactive.Protocol;
+
+namespace Holepunch.Reactive.Rendezvous;
+
+/// <summary>
+/// The limits and clock of a <see cref="RendezvousServer"/>. A plain object: the server validates it once, when it is
+/// constructed, and copies it, so later changes to the object have no effect on a running server.
+/// </summary>
+/// <remarks>
+/// Every datagram costs a bounded amount of work: the source's rate limit is checked first (one dictionary lookup),
+/// then at most <see cref="MaxDatagramSize"/> bytes are decoded, then the request is queued to the server's scheduler
+/// (at most <see cref="MaxPendingDatagrams"/> waiting) and answered with at most two datagrams.
+/// </remarks>
+public sealed class RendezvousServerOptions
+{
+    /// <summary>The largest datagram the server reads; larger ones are dropped unread.</summary>
+    /// <value>The default value is 2,048 bytes (a Godot registration is about 150). Allowed: 1 to 65,507.</value>
+    public int MaxDatagramSize { get; set; } = 2048;
+
+    /// <summary>How many rooms may be registered at once; a new room beyond it gets <c>server full</c>.</summary>
+    /// <value>The default value is 10,000. Refreshes of registered rooms are always accepted.</value>
+    public int MaxRegistrations { get; set; } = 10_000;
+
+    /// <summary>The longest time a registration is kept without a refresh, whatever <c>seconds-before-expiry</c> asks.</summary>
+    /// <value>The default value is 300 seconds. Must be positive.</value>
+    public TimeSpan MaxRegistrationLifetime { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>The size of each source's token bucket: how many datagrams one source IP address may send in a burst.</summary>
+    /// <value>The default value is 20 datagrams.</value>
+    public int SourceTokenLimit { get; set; } = 20;
+
+    /// <summary>How many tokens each source's bucket gets back every <see cref="SourceReplenishmentPeriod"/>.</summary>
+    /// <value>The default value is 10 datagrams (a Godot client sends one every few seconds, so many fit behind one NAT).</value>
+    public int SourceTokensPerPeriod { get; set; } = 10;
+
+    /// <summary>How often the buckets are refilled, by a timer on the server's scheduler.</summary>
+    /// <value>The default value is 1 second. Must be positive.</value>
+    public TimeSpan SourceReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a source's bucket is kept after its last datagram (once it is full again, so forgetting it costs nothing).</summary>
+    /// <value>The default value is 60 seconds. Must be positive.</value>
+    public TimeSpan SourceIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many sources are tracked at once; datagrams from a new source beyond it are dropped until idle sources are forgotten.</summary>
+    /// <value>The default value is 10,000.</value>
+    public int MaxSources { get; set; } = 10_000;
+
+    /// <summary>How many admitted datagrams may wait for the server's scheduler; beyond it they are dropped as overload.</summary>
+    /// <value>The default value is 4,096.</value>
+    public int MaxPendingDatagrams { get; set; } = 4096;
+
+    /// <summary>
+    /// The one scheduler on which every state change happens (registrations, expiry, rate-limit refills, replies).
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: the server creates its own <see cref="EventLoopScheduler"/> and
+    /// disposes it with itself. Tests pass a virtual-time scheduler.
+    /// </value>
+    public IScheduler? Scheduler { get; set; }
+
+    /// <summary>Checks every value and copies the options, so the server never sees a later change.</summary>
+    /// <exception cref="ArgumentException">One or more values are invalid; the message lists them all.</exception>
+    internal RendezvousServerOptions Validated()
+    {
+        var problems = new StringBuilder();
+        void Problem(string name, object value, string rule) =>
+            problems.AppendLine(CultureInfo.InvariantCulture, $"- {name} is {value}: {rule}.");
+
+        if (MaxDatagramSize is < 1 or > MessageCodec.MaxUdpPayload)
+        {
+            Problem(nameof(MaxDatagramSize), MaxDatagramSize, $"must be between 1 and {MessageCodec.MaxUdpPayload}");
+        }
+
+        if (MaxRegistrations < 1)
+        {
+            Problem(nameof(MaxRegistrations), MaxRegistrations, "must be at least 1");
+        }
+
+        if (MaxRegistrationLifetime <= TimeSpan.Zero)
+        {
+            Problem(nameof(MaxRegistrationLifetime), MaxRegistrationLifetime, "must be positive");
+        }
+
+        if (SourceTokenLimit < 1)
+        {
+            Problem(nameof(SourceTokenLimit), SourceTokenLimit, "must be at least 1");
+        }
+
+        if (SourceTokensPerPeriod < 1)
+        {
+            Problem(nameof(SourceTokensPerPeriod), SourceTokensPerPeriod, "must be at least 1");
+        }
+
+        if (SourceReplenishmentPeriod <= TimeSpan.Zero)
+        {
+            Problem(nameof(SourceReplenishmentPeriod), SourceReplenishmentPeriod, "must be positive");
+        }
+
+        if (SourceIdleTimeout <= TimeSpan.Zero)
+        {
+            Problem(nameof(SourceIdleTimeout), SourceIdleTimeout, "must be positive");
+        }
+
+        if (MaxSources < 1)
+        {
+            Problem(nameof(MaxSources), MaxSources, "must be at least 1");
+        }
+
+        if (MaxPendingDatagrams < 1)
+        {
+            Problem(nameof(MaxPendingDatagrams), MaxPendingDatagrams, "must be at least 1");
+        }
+
+        if (problems.Length > 0)
+        {
+            throw new ArgumentException($"Invalid {nameof(RendezvousServerOptions)}:{Environment.NewLine}{problems}", "options");
+        }
+
+        return (RendezvousServerOptions)MemberwiseClone();
+    }
+}

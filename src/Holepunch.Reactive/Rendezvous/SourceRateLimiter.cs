@@ -1,0 +1,131 @@
+using System.Net;
+
+namespace Holepunch.Reactive.Rendezvous;
+
+/// <summary>
+/// One token bucket per source IP address, refilled by <see cref="Tick"/> (a periodic timer on the server's
+/// scheduler, so refills follow virtual time in tests), with a bounded number of sources.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Not <c>System.Threading.RateLimiting</c>: its limiters measure elapsed time with <c>Stopwatch</c> even when
+/// replenished by hand (<c>TokenBucketRateLimiter.TryReplenish</c> adds tokens in proportion to the wall-clock time
+/// since the last call; the window limiters refuse to refill before a real window has passed), so they cannot follow
+/// the server's scheduler. A bucket here is one integer, refilled by <see cref="RendezvousServerOptions.SourceTokensPerPeriod"/>
+/// each tick: no allocation per datagram.
+/// </para>
+/// <para>
+/// Keyed by IP address rather than IP and port: one host gains nothing by spreading a flood over many ports, and
+/// the defaults leave room for many Godot clients behind one NAT (each sends a request every few seconds).
+/// <see cref="TryAcquire"/> runs on the receive thread and <see cref="Tick"/> on the scheduler: one lock guards the table.
+/// </para>
+/// </remarks>
+internal sealed class SourceRateLimiter : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<IPAddress, Source> _sources = [];
+    private readonly int _tokenLimit;
+    private readonly int _tokensPerPeriod;
+    private readonly int _maxSources;
+    private readonly long _idlePeriods;
+    private long _period;
+    private bool _disposed;
+
+    public SourceRateLimiter(RendezvousServerOptions options)
+    {
+        _tokenLimit = options.SourceTokenLimit;
+        _tokensPerPeriod = options.SourceTokensPerPeriod;
+        _maxSources = options.MaxSources;
+        _idlePeriods = Math.Max(1, (long)Math.Ceiling(options.SourceIdleTimeout / options.SourceReplenishmentPeriod));
+    }
+
+    /// <summary>How many sources are tracked.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sources.Count;
+            }
+        }
+    }
+
+    /// <summary>Takes one token from <paramref name="source"/>'s bucket.</summary>
+    /// <param name="source">The datagram's source address.</param>
+    /// <param name="reason">Why the datagram must be dropped, when the method returns <see langword="false"/>.</param>
+    /// <returns>Whether the datagram may go on.</returns>
+    public bool TryAcquire(IPAddress source, out RendezvousDropReason reason)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                reason = RendezvousDropReason.Stopped;
+                return false;
+            }
+
+            if (!_sources.TryGetValue(source, out var entry))
+            {
+                if (_sources.Count >= _maxSources)
+                {
+                    reason = RendezvousDropReason.TooManySources;
+                    return false;
+                }
+
+                entry = new Source { Tokens = _tokenLimit };
+                _sources.Add(source, entry);
+            }
+
+            entry.LastSeen = _period;
+            reason = RendezvousDropReason.RateLimited;
+            if (entry.Tokens == 0)
+            {
+                return false;
+            }
+
+            entry.Tokens--;
+            return true;
+        }
+    }
+
+    /// <summary>One replenishment period has passed: refill every bucket, and forget sources idle long enough.</summary>
+    public void Tick()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _period++;
+            // Removing the current entry while enumerating a Dictionary is allowed (and keeps the sweep allocation-free).
+            foreach (var (address, entry) in _sources)
+            {
+                entry.Tokens = (int)Math.Min(_tokenLimit, (long)entry.Tokens + _tokensPerPeriod);
+                // A full bucket can be forgotten: a new one for the same source starts full, so nothing is gained.
+                if (_period - entry.LastSeen >= _idlePeriods && entry.Tokens == _tokenLimit)
+                {
+                    _sources.Remove(address);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _sources.Clear();
+        }
+    }
+
+    private sealed class Source
+    {
+        public int Tokens { get; set; }
+
+        public long LastSeen { get; set; }
+    }
+}
