@@ -77,7 +77,7 @@ public sealed class HostingTests
         await Assert.ThrowsAsync<RendezvousTimeoutException>(() => hosting);
         var attempts = world.Server.Received.Select(r => TimeSpan.FromTicks(r.Ticks)).ToArray();
         Assert.Equal(3, attempts.Length);
-        Assert.Equal([0.01, 1.01, 2.01], attempts.Select(a => Math.Round(a.TotalSeconds, 2)));
+        Assert.Equal([0.02, 1.02, 2.02], attempts.Select(a => Math.Round(a.TotalSeconds, 2)));
         Assert.IsType<RendezvousTimeoutException>(Assert.Single(terminated).Error);
     }
 

@@ -7,6 +7,7 @@ using Holepunch.Reactive.Collections;
 using Holepunch.Reactive.Peers.Events;
 using Holepunch.Reactive.Protocol;
 using Holepunch.Reactive.Resilience;
+using Holepunch.Reactive.Time;
 using Holepunch.Reactive.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,11 +42,11 @@ internal sealed partial class ClientCore : IDisposable
         Options = options;
         Transport = transport;
         _ownsTransport = ownsTransport;
-        Scheduler = scheduler;
+        Scheduler = ContextFreeScheduler.Wrap(scheduler);
         RendezvousEndPoint = options.RendezvousEndPoint!;
         _logger = options.LoggerFactory?.CreateLogger("Holepunch.Reactive.Client") ?? NullLogger.Instance;
-        RendezvousRunner = new RequestRunner(options.RendezvousRetry ?? RequestRetryOptions.Default, scheduler);
-        PeerRunner = new RequestRunner(options.PeerRetry ?? RequestRetryOptions.Default, scheduler);
+        RendezvousRunner = new RequestRunner(options.RendezvousRetry ?? RequestRetryOptions.Default, Scheduler);
+        PeerRunner = new RequestRunner(options.PeerRetry ?? RequestRetryOptions.Default, Scheduler);
         Peers = new SourceCache<PeerInfo, string>(static p => p.Name, StringComparer.Ordinal);
         Registry = new PeerRegistry(this);
         Rendezvous = new RendezvousSession(this, CompletionOptions);
@@ -224,9 +225,10 @@ internal sealed partial class ClientCore : IDisposable
             var message = result.Message;
             if (inbound.From.Equals(RendezvousEndPoint))
             {
-                if (Rendezvous.IsListening && Rendezvous.Handle(message))
+                if (Rendezvous.IsListening && Rendezvous.Accepts(message))
                 {
                     Accept(message, inbound.From);
+                    Rendezvous.Handle(message);
                 }
                 else
                 {

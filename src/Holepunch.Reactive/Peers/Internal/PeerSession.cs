@@ -126,12 +126,15 @@ internal sealed class PeerSession
 
     private void SendProbes(int attempt)
     {
+        // The local address first: on a tie (one router, hairpinning) the LAN answer arrives first and wins,
+        // as ICE prefers host candidates.
         _probeSentTicks = _core.Scheduler.Now.UtcTicks;
-        _core.Send(new LocalGlobalInquiry(_core.Name, Name, UsedGlobal: true), GlobalEndPoint);
         if (!LocalEndPoint.Equals(GlobalEndPoint))
         {
             _core.Send(new LocalGlobalInquiry(_core.Name, Name, UsedGlobal: false), LocalEndPoint);
         }
+
+        _core.Send(new LocalGlobalInquiry(_core.Name, Name, UsedGlobal: true), GlobalEndPoint);
 
         if (attempt > 0 && !_answeredAnInquiry)
         {

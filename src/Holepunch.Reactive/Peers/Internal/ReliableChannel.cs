@@ -107,7 +107,26 @@ internal sealed class ReliableChannel : IDisposable
         var acknowledged = new TaskCompletionSource<bool>();
         _pending.Add(id, acknowledged);
         var started = _core.Scheduler.Now.UtcTicks;
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _session.Cancellation);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_session.Cancellation);
+
+        // The caller cancels from its own thread; the resends stop on the client's scheduler.
+        using var callerCancellation = cancellationToken.Register(
+            static state =>
+            {
+                var (scheduler, source) = ((System.Reactive.Concurrency.IScheduler, CancellationTokenSource))state!;
+                System.Reactive.Concurrency.Scheduler.Schedule(scheduler, () =>
+                {
+                    try
+                    {
+                        source.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // Settled meanwhile.
+                    }
+                });
+            },
+            (_core.Scheduler, cancellation));
         try
         {
             await _core.PeerRunner.RunAsync(

@@ -36,30 +36,33 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
         _ = JoinAsync();
     }
 
-    /// <summary>Handles a datagram from the server's address; <see langword="false"/> when it is not a server message.</summary>
-    public bool Handle(HolepunchMessage message)
+    /// <summary>Whether a datagram from the server's address is one the server sends to this client.</summary>
+    public bool Accepts(HolepunchMessage message) => message switch
+    {
+        ConfirmingRegistration => core.IsHost,
+
+        // A joiner is introduced to its room's host only; nobody is introduced to itself.
+        ProvidingPeerHandshakeInfo info => info.PeerName != core.Name && (core.IsHost || info.PeerName == core.RoomName),
+        ServerError => true,
+        _ => false,
+    };
+
+    /// <summary>Handles an accepted server datagram.</summary>
+    public void Handle(HolepunchMessage message)
     {
         switch (message)
         {
-            case ConfirmingRegistration when core.IsHost:
+            case ConfirmingRegistration:
                 _confirmation?.TrySetResult(true);
-                return true;
-            case ProvidingPeerHandshakeInfo info when info.PeerName != core.Name:
-                if (!core.IsHost && info.PeerName != core.RoomName)
-                {
-                    // A joiner is introduced to its room's host only.
-                    return false;
-                }
-
+                break;
+            case ProvidingPeerHandshakeInfo info:
                 core.Registry.Introduce(info);
                 _introduction?.TrySetResult(info);
-                return true;
+                break;
             case ServerError error:
                 core.Emit(new ServerErrorReceived(error.Message));
                 core.Terminate("server error: " + error.Message, new RendezvousServerException(error.Message));
-                return true;
-            default:
-                return false;
+                break;
         }
     }
 
