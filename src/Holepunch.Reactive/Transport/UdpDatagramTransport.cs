@@ -94,7 +94,22 @@ public sealed class UdpDatagramTransport : IDatagramTransport
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var transport = new UdpDatagramTransport(UdpSocketFactory.BindAll(options), options);
+        List<Socket> sockets = UdpSocketFactory.BindAll(options);
+        UdpDatagramTransport transport;
+        try
+        {
+            transport = new UdpDatagramTransport(sockets, options);
+        }
+        catch
+        {
+            foreach (Socket socket in sockets)
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+
         foreach (UdpSocketBinding binding in transport._bindings)
         {
             binding.Start();
@@ -234,7 +249,7 @@ public sealed class UdpDatagramTransport : IDatagramTransport
     {
         foreach (UdpSocketBinding binding in _bindings)
         {
-            binding.Socket.Dispose();
+            binding.Dispose();
         }
     }
 

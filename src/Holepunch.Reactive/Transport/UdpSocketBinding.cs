@@ -4,24 +4,21 @@ using System.Net.Sockets;
 namespace Holepunch.Reactive.Transport;
 
 /// <summary>
-/// One bound socket of a <see cref="UdpDatagramTransport"/> and its receive loop: one pinned buffer reused for every
-/// datagram, emitted synchronously, with the last remote and arrival end points cached so a steady peer costs no
-/// allocation beyond what the socket API forces.
+/// One bound socket of a <see cref="UdpDatagramTransport"/> and its receive loop: one <see cref="SocketAsyncEventArgs"/>
+/// and one pinned buffer reused for every datagram, emitted synchronously, with the last remote and arrival end
+/// points cached so a steady peer costs no allocation beyond what the socket API forces (the packet information
+/// address, on wildcard sockets only).
 /// </summary>
-internal sealed class UdpSocketBinding
+internal sealed class UdpSocketBinding : IDisposable
 {
     private readonly UdpDatagramTransport _owner;
+    private readonly ReceiveArgs _args;
     private readonly byte[] _buffer;
     private readonly int _maxDatagramSize;
     private readonly bool _usePacketInformation;
 
-    // Receive without packet information: the sender's native address, compared byte-wise with the last one.
-    private readonly SocketAddress _receivedAddress;
-    private readonly byte[] _lastRemoteAddress;
-    private int _lastRemoteAddressSize;
-
-    // Receive with packet information: the last end point the runtime produced, handed back to it so it can reuse it.
-    private EndPoint _lastRawRemote;
+    // The runtime keeps the RemoteEndPoint instance it holds while the sender is unchanged; these map it to ours.
+    private EndPoint? _lastRawRemote;
     private IPEndPoint? _lastRemote;
     private IPAddress? _lastArrivalAddress;
     private IPEndPoint _lastArrival;
@@ -42,9 +39,9 @@ internal sealed class UdpSocketBinding
 
         // One byte over the maximum, so an oversize datagram shows as a full buffer on systems that silently truncate.
         _buffer = GC.AllocateUninitializedArray<byte>(options.MaxDatagramSize + 1, pinned: true);
-        _receivedAddress = new SocketAddress(socket.AddressFamily);
-        _lastRemoteAddress = new byte[_receivedAddress.Size];
-        _lastRawRemote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _args = new ReceiveArgs(this);
+        _args.SetBuffer(_buffer, 0, _buffer.Length);
+        _args.RemoteEndPoint = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _lastArrival = LocalEndPoint;
     }
 
@@ -66,76 +63,100 @@ internal sealed class UdpSocketBinding
     /// <summary>Whether the socket can send to IPv6 addresses.</summary>
     public bool CarriesIPv6 { get; }
 
-    /// <summary>Starts the receive loop on the thread pool, without the caller's execution context.</summary>
-    public void Start() =>
-        ThreadPool.UnsafeQueueUserWorkItem(static binding => _ = binding.ReceiveLoopAsync(), this, preferLocal: false);
-
     /// <summary>Whether the socket can send to an address of the given kind.</summary>
     public bool Carries(bool ipv4) => ipv4 ? CarriesIPv4 : CarriesIPv6;
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>Closes the socket; the pending receive then completes, and the loop ends and releases its arguments.</summary>
+    public void Dispose() => Socket.Dispose();
+
+    /// <summary>Starts the receive loop on the thread pool, without the caller's execution context.</summary>
+    public void Start() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static binding => binding.ReceiveLoop(), this, preferLocal: false);
+
+    /// <summary>Receives while operations complete synchronously; returns when one is pending (its completion resumes the loop) or the loop ends.</summary>
+    private void ReceiveLoop()
     {
-        // Ends when the transport closes (disposal or fault), which closes the socket under the pending receive.
+        // Bounded by the transport's life: closing it closes the socket, which completes the pending receive.
         while (!_owner.IsClosed)
         {
-            int length;
-            bool truncated;
-            IPEndPoint remote;
-            IPEndPoint local;
+            bool pending;
             try
             {
-                if (_usePacketInformation)
-                {
-                    SocketReceiveMessageFromResult result = await Socket
-                        .ReceiveMessageFromAsync(_buffer, SocketFlags.None, _lastRawRemote)
-                        .ConfigureAwait(false);
-                    length = result.ReceivedBytes;
-                    truncated = (result.SocketFlags & SocketFlags.Truncated) != 0;
-                    remote = RemoteFrom(result.RemoteEndPoint);
-                    local = ArrivalFrom(result.PacketInformation.Address);
-                }
-                else
-                {
-                    length = await Socket.ReceiveFromAsync(_buffer, SocketFlags.None, _receivedAddress).ConfigureAwait(false);
-                    truncated = false;
-                    remote = RemoteFrom(_receivedAddress);
-                    local = LocalEndPoint;
-                }
+                pending = _usePacketInformation ? Socket.ReceiveMessageFromAsync(_args) : Socket.ReceiveFromAsync(_args);
             }
-            catch (Exception) when (_owner.IsClosed)
+            catch (ObjectDisposedException) when (_owner.IsClosed)
             {
-                return;
+                break;
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
-            {
-                _owner.Counters.Oversize();
-                continue;
-            }
-            catch (SocketException e) when (IsTransient(e.SocketErrorCode))
-            {
-                _owner.Counters.ReceiveFailed();
-                continue;
-            }
-#pragma warning disable CA1031 // Any other failure ends the loop and is reported once through OnError.
+#pragma warning disable CA1031 // Any other failure to start a receive ends the loop and is reported once through OnError.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 _owner.Fault(e);
+                break;
+            }
+
+            if (pending)
+            {
                 return;
             }
 
-            if (truncated || length > _maxDatagramSize)
+            if (!ProcessReceive())
             {
-                _owner.Counters.Oversize();
-                continue;
-            }
-
-            if (!_owner.Deliver(new Datagram(new ReadOnlyMemory<byte>(_buffer, 0, length), remote, local)))
-            {
-                return;
+                break;
             }
         }
+
+        _args.Dispose();
     }
+
+    private void OnReceiveCompleted()
+    {
+        if (ProcessReceive())
+        {
+            ReceiveLoop();
+        }
+        else
+        {
+            _args.Dispose();
+        }
+    }
+
+    /// <summary>Handles one completed receive; <see langword="false"/> ends the loop.</summary>
+    private bool ProcessReceive()
+    {
+        SocketError error = _args.SocketError;
+        if (_owner.IsClosed)
+        {
+            return false;
+        }
+
+        if (error == SocketError.MessageSize || (error == SocketError.Success && IsOversize()))
+        {
+            _owner.Counters.Oversize();
+            return true;
+        }
+
+        if (error != SocketError.Success)
+        {
+            if (IsTransient(error))
+            {
+                _owner.Counters.ReceiveFailed();
+                return true;
+            }
+
+            _owner.Fault(new SocketException((int)error));
+            return false;
+        }
+
+        int length = _args.BytesTransferred;
+        IPEndPoint remote = RemoteFrom(_args.RemoteEndPoint!);
+        IPEndPoint local = _usePacketInformation ? ArrivalFrom(_args.ReceiveMessageFromPacketInfo.Address) : LocalEndPoint;
+        return _owner.Deliver(new Datagram(new ReadOnlyMemory<byte>(_buffer, 0, length), remote, local));
+    }
+
+    private bool IsOversize() =>
+        _args.BytesTransferred > _maxDatagramSize || (_args.SocketFlags & SocketFlags.Truncated) != 0;
 
     /// <summary>Errors an unconnected UDP socket reports for one datagram (mostly ICMP), after which it still works.</summary>
     private static bool IsTransient(SocketError error) => error is
@@ -153,30 +174,15 @@ internal sealed class UdpSocketBinding
 
     private IPEndPoint RemoteFrom(EndPoint raw)
     {
-        // By value: the runtime returns the given instance for an unchanged sender only on some paths (not dual-mode).
         if (_lastRemote is not null && (ReferenceEquals(raw, _lastRawRemote) || raw.Equals(_lastRawRemote)))
         {
             return _lastRemote;
         }
 
+        var endPoint = (IPEndPoint)raw;
         _lastRawRemote = raw;
-        _lastRemote = Unmap((IPEndPoint)raw);
+        _lastRemote = endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
         return _lastRemote;
-    }
-
-    private IPEndPoint RemoteFrom(SocketAddress address)
-    {
-        ReadOnlySpan<byte> bytes = address.Buffer.Span[..address.Size];
-        if (_lastRemote is not null && bytes.SequenceEqual(_lastRemoteAddress.AsSpan(0, _lastRemoteAddressSize)))
-        {
-            return _lastRemote;
-        }
-
-        IPEndPoint remote = Unmap((IPEndPoint)LocalEndPoint.Create(address));
-        bytes.CopyTo(_lastRemoteAddress);
-        _lastRemoteAddressSize = bytes.Length;
-        _lastRemote = remote;
-        return remote;
     }
 
     private IPEndPoint ArrivalFrom(IPAddress? address)
@@ -199,6 +205,9 @@ internal sealed class UdpSocketBinding
         return _lastArrival;
     }
 
-    private static IPEndPoint Unmap(IPEndPoint endPoint) =>
-        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+    /// <summary>The binding's receive operation; its completion callback resumes the loop without capturing an execution context.</summary>
+    private sealed class ReceiveArgs(UdpSocketBinding binding) : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
+    {
+        protected override void OnCompleted(SocketAsyncEventArgs e) => binding.OnReceiveCompleted();
+    }
 }
