@@ -1,0 +1,299 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+
+namespace Holepunch.Reactive.Transport;
+
+/// <summary>
+/// An <see cref="IDatagramTransport"/> over <see cref="System.Net.Sockets.Socket"/>: IPv4, IPv6 or dual-mode, with the
+/// arrival address of every datagram and sending from a chosen local address (see <see cref="UdpTransportOptions"/>).
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Event</term><description>Behaviour of <see cref="Received"/></description></listheader>
+/// <item><term>OnNext</term><description>
+/// One datagram, emitted synchronously from a receive loop; its payload buffer is reused once <c>OnNext</c> returns.
+/// Emissions are serialised across the transport's sockets. Remote addresses are IPv4-mapped addresses unmapped.
+/// </description></item>
+/// <item><term>OnError</term><description>
+/// Once, for a socket failure the loop cannot survive or an exception thrown by an observer's <c>OnNext</c>; the
+/// transport is closed with it. Transient errors (ICMP resets and refusals, oversize datagrams) are counted in
+/// <see cref="Statistics"/> instead.
+/// </description></item>
+/// <item><term>OnCompleted</term><description>On <see cref="Dispose"/>, after any <c>OnNext</c> in progress has returned; nothing follows it.</description></item>
+/// </list>
+/// </remarks>
+public sealed class UdpDatagramTransport : IDatagramTransport
+{
+    private readonly object _gate = new();
+    private readonly Subject<Datagram> _received = new();
+    private readonly UdpSocketBinding[] _bindings;
+    private readonly UdpSocketBinding? _defaultIPv4;
+    private readonly UdpSocketBinding? _defaultIPv6;
+    private readonly SocketAddressCache _targets = new();
+    private readonly int _maxDatagramSize;
+    private volatile bool _closed;
+    private bool _disposed;
+    private bool _terminated;
+
+    private UdpDatagramTransport(List<Socket> sockets, UdpTransportOptions options)
+    {
+        _maxDatagramSize = options.MaxDatagramSize;
+        _bindings = new UdpSocketBinding[sockets.Count];
+        var endPoints = new IPEndPoint[sockets.Count];
+        for (int i = 0; i < sockets.Count; i++)
+        {
+            _bindings[i] = new UdpSocketBinding(this, sockets[i], options);
+            endPoints[i] = _bindings[i].LocalEndPoint;
+        }
+
+        LocalEndPoint = endPoints[0];
+        LocalEndPoints = endPoints;
+        Received = _received.AsObservable();
+        _defaultIPv4 = DefaultBinding(ipv4: true);
+        _defaultIPv6 = DefaultBinding(ipv4: false);
+    }
+
+    /// <inheritdoc/>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Every bound end point: <see cref="LocalEndPoint"/> first, then one per additional local address.</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints { get; }
+
+    /// <inheritdoc/>
+    public IObservable<Datagram> Received { get; }
+
+    /// <summary>A snapshot of the counters since the transport was bound.</summary>
+    public UdpTransportStatistics Statistics => Counters.Snapshot();
+
+    internal UdpTransportCounters Counters { get; } = new();
+
+    internal bool IsClosed => _closed;
+
+    internal IReadOnlyList<UdpSocketBinding> Bindings => _bindings;
+
+    /// <summary>Binds a transport to one end point with default options.</summary>
+    /// <param name="localEndPoint">The address and port; port 0 lets the operating system choose. An IPv6 wildcard is dual-mode.</param>
+    /// <returns>The bound transport, already receiving.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="localEndPoint"/> is <see langword="null"/>.</exception>
+    /// <exception cref="SocketException">The end point could not be bound.</exception>
+    public static UdpDatagramTransport Bind(IPEndPoint localEndPoint)
+    {
+        ArgumentNullException.ThrowIfNull(localEndPoint);
+        return Bind(new UdpTransportOptions { BindEndPoint = localEndPoint });
+    }
+
+    /// <summary>Binds a transport as the options describe.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    /// <returns>The bound transport, already receiving.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
+    /// <exception cref="SocketException">The bind end point or an additional bind address could not be bound.</exception>
+    public static UdpDatagramTransport Bind(UdpTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        List<Socket> sockets = UdpSocketFactory.BindAll(options);
+        UdpDatagramTransport transport;
+        try
+        {
+            transport = new UdpDatagramTransport(sockets, options);
+        }
+        catch
+        {
+            foreach (Socket socket in sockets)
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+
+        foreach (UdpSocketBinding binding in transport._bindings)
+        {
+            binding.Start();
+        }
+
+        return transport;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Sends synchronously (<c>sendto</c> on a UDP socket only queues the datagram). With a
+    /// <paramref name="localAddress"/> that one of the transport's sockets is bound to, the datagram leaves from
+    /// that socket; otherwise it leaves from the default socket for the remote's address family and the fallback is
+    /// counted in <see cref="UdpTransportStatistics.SourceAddressFallbacks"/>. Safe to call from any thread.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="remoteEndPoint"/> is <see langword="null"/>.</exception>
+    public bool Send(ReadOnlySpan<byte> payload, IPEndPoint remoteEndPoint, IPAddress? localAddress = null)
+    {
+        ArgumentNullException.ThrowIfNull(remoteEndPoint);
+        if (_closed || payload.Length > _maxDatagramSize)
+        {
+            Counters.SendFailed();
+            return false;
+        }
+
+        UdpSocketBinding? binding = SelectBinding(remoteEndPoint.Address, localAddress);
+        if (binding is null)
+        {
+            Counters.SendFailed();
+            return false;
+        }
+
+        SocketAddress target = _targets.Get(remoteEndPoint, binding.Socket.AddressFamily);
+        try
+        {
+            int sent = binding.Socket.SendTo(payload, SocketFlags.None, target);
+            Counters.Sent(sent);
+            return true;
+        }
+        catch (SocketException)
+        {
+            Counters.SendFailed();
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            Counters.SendFailed();
+            return false;
+        }
+    }
+
+    /// <summary>Stops receiving, completes <see cref="Received"/> and closes the sockets. Idempotent.</summary>
+    /// <remarks>Waits for an <c>OnNext</c> in progress on another thread to return, so nothing is emitted after this call.</remarks>
+    public void Dispose()
+    {
+        try
+        {
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+                _closed = true;
+                if (!_terminated)
+                {
+                    _terminated = true;
+                    _received.OnCompleted();
+                }
+            }
+        }
+        finally
+        {
+            CloseSockets();
+        }
+    }
+
+    /// <summary>Emits one datagram unless the stream has ended; <see langword="false"/> tells the loop to stop.</summary>
+    internal bool Deliver(Datagram datagram)
+    {
+        Exception? observerFailure = null;
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                return false;
+            }
+
+            Counters.Received(datagram.Payload.Length);
+            try
+            {
+                _received.OnNext(datagram);
+            }
+#pragma warning disable CA1031 // An observer's exception must not vanish in a background loop: it faults the stream.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                observerFailure = e;
+            }
+        }
+
+        if (observerFailure is not null)
+        {
+            Fault(observerFailure);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends the stream with <paramref name="error"/> (once) and closes the sockets.</summary>
+    internal void Fault(Exception error)
+    {
+        try
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                if (_terminated)
+                {
+                    return;
+                }
+
+                _terminated = true;
+                _received.OnError(error);
+            }
+        }
+        finally
+        {
+            CloseSockets();
+        }
+    }
+
+    private void CloseSockets()
+    {
+        foreach (UdpSocketBinding binding in _bindings)
+        {
+            binding.Dispose();
+        }
+    }
+
+    private UdpSocketBinding? SelectBinding(IPAddress remote, IPAddress? localAddress)
+    {
+        bool ipv4 = remote.AddressFamily == AddressFamily.InterNetwork || remote.IsIPv4MappedToIPv6;
+        if (localAddress is not null && !UdpSocketFactory.IsWildcard(localAddress))
+        {
+            foreach (UdpSocketBinding binding in _bindings)
+            {
+                if (!binding.IsWildcard && binding.Carries(ipv4) && SameAddress(binding.Address, localAddress))
+                {
+                    return binding;
+                }
+            }
+
+            Counters.SourceAddressFellBack();
+        }
+
+        return ipv4 ? _defaultIPv4 : _defaultIPv6;
+    }
+
+    private static bool SameAddress(IPAddress bound, IPAddress wanted) =>
+        wanted.IsIPv4MappedToIPv6
+            ? bound.AddressFamily == AddressFamily.InterNetwork && bound.Equals(wanted.MapToIPv4())
+            : bound.Equals(wanted);
+
+    /// <summary>The socket that sends when no local address is asked for: the first wildcard one that carries the family, else the first that does.</summary>
+    private UdpSocketBinding? DefaultBinding(bool ipv4)
+    {
+        UdpSocketBinding? fallback = null;
+        foreach (UdpSocketBinding binding in _bindings)
+        {
+            if (binding.Carries(ipv4))
+            {
+                if (binding.IsWildcard)
+                {
+                    return binding;
+                }
+
+                fallback ??= binding;
+            }
+        }
+
+        return fallback;
+    }
+}
