@@ -52,7 +52,7 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
             scheduler = _ownLoop;
         }
 
-        var transport = options.Transport ?? CreateUdpTransport(options.LocalEndPoint);
+        var transport = options.Transport ?? UdpDatagramTransport.Bind(options.LocalEndPoint);
         _core = new ClientCore(options, transport, ownsTransport: options.Transport is null, scheduler, ownsScheduler: _ownLoop is not null);
         Events = _core.Events.AsObservable();
     }
@@ -336,10 +336,6 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
             throw;
         }
     }
-
-    // TODO(merge): UdpDatagramTransport lands from the transport branch.
-    private static IDatagramTransport CreateUdpTransport(IPEndPoint localEndPoint) =>
-        throw new NotSupportedException($"No UDP transport yet for {localEndPoint}.");
 
     /// <summary>Runs <paramref name="action"/> on the client's scheduler; <see langword="false"/> once closed.</summary>
     private bool Post(Action action)

@@ -32,7 +32,7 @@ public sealed record HolepunchClientOptions
     /// A transport to use instead of binding a UDP socket (a virtual network in tests). The client does not
     /// dispose a transport it was given.
     /// </summary>
-    /// <value>The default value is <see langword="null"/>: bind a UDP socket to <see cref="LocalEndPoint"/>.</value>
+    /// <value>The default value is <see langword="null"/>: bind a <see cref="UdpDatagramTransport"/> to <see cref="LocalEndPoint"/>.</value>
     public IDatagramTransport? Transport { get; init; }
 
     /// <summary>
