@@ -178,9 +178,11 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
     /// <param name="peerName">The peer.</param>
     /// <param name="message">Any JSON value.</param>
     /// <remarks>A message to a peer that is not (or no longer) confirmed is dropped and counted.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="message"/> is <c>default</c> (no JSON value).</exception>
     public void SendUnreliable(string peerName, JsonElement message)
     {
         ArgumentNullException.ThrowIfNull(peerName);
+        ThrowIfUndefined(message);
         var owned = message.Clone();
         Post(() =>
         {
@@ -214,9 +216,11 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
     /// <exception cref="ReliableDeliveryTimeoutException">No acknowledgement within the retry policy.</exception>
     /// <exception cref="PeerNotConnectedException">The peer is not confirmed, or was dropped meanwhile.</exception>
     /// <exception cref="ConnectionTerminatedException">The client terminated meanwhile.</exception>
+    /// <exception cref="ArgumentException"><paramref name="message"/> is <c>default</c> (no JSON value).</exception>
     public Task<DeliveryReceipt> SendReliableAsync(string peerName, JsonElement message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peerName);
+        ThrowIfUndefined(message);
         var completion = new TaskCompletionSource<DeliveryReceipt>(_core.CompletionOptions);
         var owned = message.Clone();
         if (!Post(() =>
@@ -334,6 +338,14 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
         {
             await DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static void ThrowIfUndefined(JsonElement message)
+    {
+        if (message.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new ArgumentException("The message must be a JSON value; default(JsonElement) holds none.", nameof(message));
         }
     }
 

@@ -65,27 +65,42 @@ internal sealed class RequestRunner
             return await reply.ConfigureAwait(false);
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var state = new Attempts<T>(this, send, reply);
+        cancellationToken.ThrowIfCancellationRequested();
+        var cancelled = new TaskCompletionSource<T>();
+        using var registration = cancellationToken.Register(
+            static s => ((TaskCompletionSource<T>)s!).TrySetCanceled(), cancelled, useSynchronizationContext: false);
+
+        // The pipeline may outlive this call (see below): it owns its token source and disposes it when it ends.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var attempts = _pipeline.ExecuteAsync(
             static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
-            state,
+            new Attempts<T>(this, send, reply),
             stop.Token).AsTask();
+        _ = attempts.ContinueWith(
+            static (_, s) => ((CancellationTokenSource)s!).Dispose(), stop, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        if (await Task.WhenAny(reply, attempts).ConfigureAwait(false) != reply)
+        var first = await Task.WhenAny(reply, attempts, cancelled.Task).ConfigureAwait(false);
+        if (first == attempts)
         {
-            // The pipeline gave up (timeout) or was cancelled; an attempt only succeeds once the reply is in.
+            // Every attempt timed out (this throws), or the last attempt saw the reply.
             await attempts.ConfigureAwait(false);
-            return await reply.ConfigureAwait(false);
         }
-
-        if (!attempts.IsCompleted)
+        else if (first == cancelled.Task)
         {
-            stop.Cancel();
-            await attempts.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-                .ConfigureAwait(false);
+            // An attempt in flight ends at once; a backoff pause under way is abandoned rather than awaited.
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The pipeline ended at the same moment.
+            }
+
+            return await cancelled.Task.ConfigureAwait(false);
         }
 
+        // A reply stops nothing: the pipeline's next attempt, if any, sees it and ends without sending.
         return await reply.ConfigureAwait(false);
     }
 
