@@ -31,11 +31,13 @@ internal sealed class HandshakeLinker(
             return;
         }
 
+        // Each side probes the other's local address: only a plausible LAN address is passed on (LocalAddressPolicy).
         if (!replies.SendIntroductions(
-            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, request.LocalEndPoint),
+            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, LocalAddressPolicy.Introduced(request.LocalEndPoint, source)),
             host.GlobalEndPoint,
             host.ServerAddress,
-            new ProvidingPeerHandshakeInfo(request.Sender, host.Name, host.GlobalEndPoint, host.LocalEndPoint),
+            new ProvidingPeerHandshakeInfo(
+                request.Sender, host.Name, host.GlobalEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, host.GlobalEndPoint)),
             source,
             replyFrom))
         {
