@@ -81,12 +81,15 @@ public static class MessageCodec
                 WriteLocalEndPoint(w, m.LocalEndPoint);
                 w.WriteNumber(WireNames.SecondsBeforeExpiry, m.SecondsBeforeExpiry);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteExtension(w, WireNames.RoomVerifier, m.RoomVerifier);
                 break;
             case RequestingToJoinServer m:
                 w.WriteString(WireNames.Type, WireNames.RequestingToJoinServer);
                 WriteLocalEndPoint(w, m.LocalEndPoint);
                 w.WriteString(WireNames.ServerName, m.ServerName);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteExtension(w, WireNames.Challenge, m.Challenge);
+                WriteExtension(w, WireNames.ChallengeResponse, m.ChallengeResponse);
                 break;
             case ConfirmingRegistration m:
                 w.WriteString(WireNames.Type, WireNames.ConfirmingRegistration);
@@ -103,6 +106,7 @@ public static class MessageCodec
                 w.WriteString(WireNames.Type, WireNames.ServerError);
                 w.WriteString(WireNames.Message, m.Message);
                 w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                WriteExtension(w, WireNames.Challenge, m.Challenge);
                 break;
             case LocalGlobalInquiry m:
                 w.WriteBoolean(WireNames.UsedGlobal, m.UsedGlobal);
@@ -157,6 +161,15 @@ public static class MessageCodec
     {
         w.WriteString(WireNames.Sender, sender);
         w.WriteString(WireNames.IntendedRecipient, recipient);
+    }
+
+    /// <summary>An optional extension key, written only when set, after the keys the Godot client knows.</summary>
+    private static void WriteExtension(Utf8JsonWriter w, string key, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(key, value);
+        }
     }
 
     /// <summary>Both spellings: the Godot client reads <c>local-address</c>, the Python server <c>local-ip</c>/<c>local-port</c>.</summary>

@@ -25,6 +25,9 @@ internal ref struct MessageDecoder
     private Field<JsonElement> _message;
     private Field<long> _messageId;
     private Field<bool> _usedGlobal;
+    private Field<string> _roomVerifier;
+    private Field<string> _challenge;
+    private Field<string> _challengeResponse;
     private RejectionReason _failureReason;
     private string? _failureKey;
     private bool _hasEscapes;
@@ -113,6 +116,9 @@ internal ref struct MessageDecoder
             else if (reader.ValueTextEquals(WireNames.Message)) { reader.Read(); _message = ReadMessage(ref reader, _hasEscapes); }
             else if (reader.ValueTextEquals(WireNames.MessageId)) { reader.Read(); _messageId = ReadId(ref reader); }
             else if (reader.ValueTextEquals(WireNames.UsedGlobal)) { reader.Read(); _usedGlobal = ReadBool(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.RoomVerifier)) { reader.Read(); _roomVerifier = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Challenge)) { reader.Read(); _challenge = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.ChallengeResponse)) { reader.Read(); _challengeResponse = ReadString(ref reader); }
             else
             {
                 reader.Read();
@@ -132,14 +138,17 @@ internal ref struct MessageDecoder
         {
             MessageKind.RegisteringServer => new RegisteringServer(
                 Require(_sender, WireNames.Sender), RequireLocalEndPoint(),
-                Require(_secondsBeforeExpiry, WireNames.SecondsBeforeExpiry)),
+                Require(_secondsBeforeExpiry, WireNames.SecondsBeforeExpiry))
+            { RoomVerifier = Extension(_roomVerifier) },
             MessageKind.RequestingToJoinServer => new RequestingToJoinServer(
-                Require(_sender, WireNames.Sender), RequireLocalEndPoint(), Require(_serverName, WireNames.ServerName)),
+                Require(_sender, WireNames.Sender), RequireLocalEndPoint(), Require(_serverName, WireNames.ServerName))
+            { Challenge = Extension(_challenge), ChallengeResponse = Extension(_challengeResponse) },
             MessageKind.ConfirmingRegistration => new ConfirmingRegistration(Optional(_recipient, WireNames.IntendedRecipient)),
             MessageKind.ProvidingPeerHandshakeInfo => new ProvidingPeerHandshakeInfo(
                 Optional(_recipient, WireNames.IntendedRecipient), Require(_peerName, WireNames.PeerName),
                 Require(_globalAddress, WireNames.GlobalAddress), Require(_localAddress, WireNames.LocalAddress)),
-            MessageKind.ServerError => new ServerError(Optional(_recipient, WireNames.IntendedRecipient), RequireStringMessage()),
+            MessageKind.ServerError => new ServerError(Optional(_recipient, WireNames.IntendedRecipient), RequireStringMessage())
+            { Challenge = Extension(_challenge) },
             MessageKind.LocalGlobalInquiry => new LocalGlobalInquiry(
                 Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_usedGlobal, WireNames.UsedGlobal)),
             MessageKind.LocalGlobalInquiryResponse => new LocalGlobalInquiryResponse(
@@ -184,6 +193,9 @@ internal ref struct MessageDecoder
 
     private string Optional(Field<string> field, string key) =>
         field.Status == FieldStatus.Missing ? "" : Require(field, key);
+
+    /// <summary>An optional extension key: a value of the wrong type counts as absent, as an unknown key would.</summary>
+    private static string? Extension(Field<string> field) => field.Status == FieldStatus.Present ? field.Value : null;
 
     private IPEndPoint RequireLocalEndPoint()
     {

@@ -10,9 +10,10 @@ namespace Holepunch.Reactive.Rendezvous;
 /// constructed, and copies it, so later changes to the object have no effect on a running server.
 /// </summary>
 /// <remarks>
-/// Every datagram costs a bounded amount of work: the source's rate limit is checked first (one dictionary lookup),
-/// then at most <see cref="MaxDatagramSize"/> bytes are decoded, then the request is queued to the server's scheduler
-/// (at most <see cref="MaxPendingDatagrams"/> waiting) and answered with at most two datagrams.
+/// Every datagram costs a bounded amount of work: the source's rate limit and then the global one are checked first
+/// (one dictionary lookup), then at most <see cref="MaxDatagramSize"/> bytes are decoded, then the request is queued to
+/// the server's scheduler (at most <see cref="MaxPendingDatagrams"/> waiting) and answered with at most two datagrams,
+/// within <see cref="AmplificationFactor"/> times the bytes received. See SECURITY.md for the threat model.
 /// </remarks>
 public sealed class RendezvousServerOptions
 {
@@ -23,6 +24,13 @@ public sealed class RendezvousServerOptions
     /// <summary>How many rooms may be registered at once; a new room beyond it gets <c>server full</c>.</summary>
     /// <value>The default value is 10,000. Refreshes of registered rooms are always accepted.</value>
     public int MaxRegistrations { get; set; } = 10_000;
+
+    /// <summary>
+    /// How many rooms one IP address may have registered at once; a new room beyond it gets
+    /// <c>too many servers from this address</c>, so that one machine cannot squat every name.
+    /// </summary>
+    /// <value>The default value is 64 (many hosts can share one address behind a carrier-grade NAT). Must be at least 1.</value>
+    public int MaxRegistrationsPerAddress { get; set; } = 64;
 
     /// <summary>The longest time a registration is kept without a refresh, whatever <c>seconds-before-expiry</c> asks.</summary>
     /// <value>The default value is 300 seconds. Must be positive.</value>
@@ -44,13 +52,37 @@ public sealed class RendezvousServerOptions
     /// <value>The default value is 60 seconds. Must be positive.</value>
     public TimeSpan SourceIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How many sources are tracked at once; datagrams from a new source beyond it are dropped until idle sources are forgotten.</summary>
+    /// <summary>
+    /// The size of the global token bucket that every datagram passing its source's bucket draws from: how many
+    /// datagrams all sources together may send in a burst.
+    /// </summary>
+    /// <value>The default value is 10,000 datagrams.</value>
+    public int GlobalTokenLimit { get; set; } = 10_000;
+
+    /// <summary>How many tokens the global bucket gets back every <see cref="SourceReplenishmentPeriod"/>.</summary>
+    /// <value>The default value is 5,000 datagrams (10,000 Godot hosts refreshing every 15 seconds send about 700 a second).</value>
+    public int GlobalTokensPerPeriod { get; set; } = 5_000;
+
+    /// <summary>
+    /// How many sources are tracked at once (rate-limit buckets and amplification credit); beyond it, a new source
+    /// replaces one whose bucket is full, or is dropped as <see cref="RendezvousDropReason.TooManySources"/>.
+    /// </summary>
     /// <value>The default value is 10,000.</value>
     public int MaxSources { get; set; } = 10_000;
 
     /// <summary>How many admitted datagrams may wait for the server's scheduler; beyond it they are dropped as overload.</summary>
     /// <value>The default value is 4,096.</value>
     public int MaxPendingDatagrams { get; set; } = 4096;
+
+    /// <summary>
+    /// How many bytes the server may send an address for each byte received from it (the anti-amplification limit of
+    /// QUIC, RFC 9000 §8). A reply beyond it is not sent and is counted as <see cref="RendezvousDropReason.AmplificationLimit"/>.
+    /// </summary>
+    /// <value>
+    /// The default value is 3. Allowed: 1 to 10. Every reply of the protocol is smaller than the request it answers
+    /// plus about 100 bytes, so an honest peer never meets the limit.
+    /// </value>
+    public int AmplificationFactor { get; set; } = 3;
 
     /// <summary>
     /// The one scheduler on which every state change happens (registrations, expiry, rate-limit refills, replies).
@@ -79,6 +111,11 @@ public sealed class RendezvousServerOptions
             Problem(nameof(MaxRegistrations), MaxRegistrations, "must be at least 1");
         }
 
+        if (MaxRegistrationsPerAddress < 1)
+        {
+            Problem(nameof(MaxRegistrationsPerAddress), MaxRegistrationsPerAddress, "must be at least 1");
+        }
+
         if (MaxRegistrationLifetime <= TimeSpan.Zero)
         {
             Problem(nameof(MaxRegistrationLifetime), MaxRegistrationLifetime, "must be positive");
@@ -104,6 +141,16 @@ public sealed class RendezvousServerOptions
             Problem(nameof(SourceIdleTimeout), SourceIdleTimeout, "must be positive");
         }
 
+        if (GlobalTokenLimit < 1)
+        {
+            Problem(nameof(GlobalTokenLimit), GlobalTokenLimit, "must be at least 1");
+        }
+
+        if (GlobalTokensPerPeriod < 1)
+        {
+            Problem(nameof(GlobalTokensPerPeriod), GlobalTokensPerPeriod, "must be at least 1");
+        }
+
         if (MaxSources < 1)
         {
             Problem(nameof(MaxSources), MaxSources, "must be at least 1");
@@ -112,6 +159,11 @@ public sealed class RendezvousServerOptions
         if (MaxPendingDatagrams < 1)
         {
             Problem(nameof(MaxPendingDatagrams), MaxPendingDatagrams, "must be at least 1");
+        }
+
+        if (AmplificationFactor is < 1 or > 10)
+        {
+            Problem(nameof(AmplificationFactor), AmplificationFactor, "must be between 1 and 10");
         }
 
         if (problems.Length > 0)

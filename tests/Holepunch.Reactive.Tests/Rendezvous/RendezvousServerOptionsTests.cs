@@ -14,6 +14,7 @@ public sealed class RendezvousServerOptionsTests
             (options.MaxDatagramSize, options.MaxRegistrations, options.MaxRegistrationLifetime, options.SourceTokenLimit,
              options.SourceTokensPerPeriod, options.SourceReplenishmentPeriod, options.SourceIdleTimeout, options.MaxSources,
              options.MaxPendingDatagrams));
+        Assert.Equal((3, 64, 10_000, 5_000), (options.AmplificationFactor, options.MaxRegistrationsPerAddress, options.GlobalTokenLimit, options.GlobalTokensPerPeriod));
         Assert.Null(options.Scheduler);
         Assert.NotSame(options, options.Validated());
     }
@@ -32,6 +33,10 @@ public sealed class RendezvousServerOptionsTests
             SourceIdleTimeout = TimeSpan.Zero,
             MaxSources = 0,
             MaxPendingDatagrams = 0,
+            AmplificationFactor = 0,
+            MaxRegistrationsPerAddress = 0,
+            GlobalTokenLimit = 0,
+            GlobalTokensPerPeriod = 0,
         };
         using var transport = new FakeDatagramTransport();
 
@@ -43,6 +48,8 @@ public sealed class RendezvousServerOptionsTests
             nameof(options.MaxDatagramSize), nameof(options.MaxRegistrations), nameof(options.MaxRegistrationLifetime),
             nameof(options.SourceTokenLimit), nameof(options.SourceTokensPerPeriod), nameof(options.SourceReplenishmentPeriod),
             nameof(options.SourceIdleTimeout), nameof(options.MaxSources), nameof(options.MaxPendingDatagrams),
+            nameof(options.AmplificationFactor), nameof(options.MaxRegistrationsPerAddress),
+            nameof(options.GlobalTokenLimit), nameof(options.GlobalTokensPerPeriod),
         })
         {
             Assert.Contains($"- {name} is ", error.Message, StringComparison.Ordinal);
