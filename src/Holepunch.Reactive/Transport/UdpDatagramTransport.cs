@@ -26,13 +26,22 @@ namespace Holepunch.Reactive.Transport;
 /// </remarks>
 public sealed class UdpDatagramTransport : IDatagramTransport
 {
+    /// <summary>The most addresses bound on demand (see <see cref="UdpTransportOptions.BindAllLocalAddresses"/>), and the most remembered as unbindable.</summary>
+    internal const int MaxOnDemandAddresses = 64;
+
     private readonly object _gate = new();
+    private readonly object _bindGate = new();
     private readonly Subject<Datagram> _received = new();
-    private readonly UdpSocketBinding[] _bindings;
     private readonly UdpSocketBinding? _defaultIPv4;
     private readonly UdpSocketBinding? _defaultIPv6;
     private readonly SocketAddressCache _targets = new();
     private readonly int _maxDatagramSize;
+    private readonly UdpTransportOptions _options;
+    private readonly bool _bindOnDemand;
+    private readonly List<IPAddress> _unbindable = [];
+    private volatile UdpSocketBinding[] _bindings;
+    private volatile IPEndPoint[] _localEndPoints;
+    private int _boundOnDemand;
     private volatile bool _closed;
     private bool _disposed;
     private bool _terminated;
@@ -40,16 +49,19 @@ public sealed class UdpDatagramTransport : IDatagramTransport
     private UdpDatagramTransport(List<Socket> sockets, UdpTransportOptions options)
     {
         _maxDatagramSize = options.MaxDatagramSize;
-        _bindings = new UdpSocketBinding[sockets.Count];
+        _options = options;
+        var bindings = new UdpSocketBinding[sockets.Count];
         var endPoints = new IPEndPoint[sockets.Count];
         for (int i = 0; i < sockets.Count; i++)
         {
-            _bindings[i] = new UdpSocketBinding(this, sockets[i], options);
-            endPoints[i] = _bindings[i].LocalEndPoint;
+            bindings[i] = new UdpSocketBinding(this, sockets[i], options);
+            endPoints[i] = bindings[i].LocalEndPoint;
         }
 
+        _bindings = bindings;
+        _localEndPoints = endPoints;
         LocalEndPoint = endPoints[0];
-        LocalEndPoints = endPoints;
+        _bindOnDemand = options.BindAllLocalAddresses && bindings[0].IsWildcard;
         Received = _received.AsObservable();
         _defaultIPv4 = DefaultBinding(ipv4: true);
         _defaultIPv6 = DefaultBinding(ipv4: false);
@@ -58,8 +70,11 @@ public sealed class UdpDatagramTransport : IDatagramTransport
     /// <inheritdoc/>
     public IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>Every bound end point: <see cref="LocalEndPoint"/> first, then one per additional local address.</summary>
-    public IReadOnlyList<IPEndPoint> LocalEndPoints { get; }
+    /// <summary>
+    /// Every bound end point: <see cref="LocalEndPoint"/> first, then one per additional local address (including
+    /// those bound on demand, see <see cref="UdpTransportOptions.BindAllLocalAddresses"/>).
+    /// </summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _localEndPoints;
 
     /// <inheritdoc/>
     public IObservable<Datagram> Received { get; }
@@ -122,8 +137,10 @@ public sealed class UdpDatagramTransport : IDatagramTransport
     /// <remarks>
     /// Sends synchronously (<c>sendto</c> on a UDP socket only queues the datagram). With a
     /// <paramref name="localAddress"/> that one of the transport's sockets is bound to, the datagram leaves from
-    /// that socket; otherwise it leaves from the default socket for the remote's address family and the fallback is
-    /// counted in <see cref="UdpTransportStatistics.SourceAddressFallbacks"/>. Safe to call from any thread.
+    /// that socket. A transport bound to a wildcard with <see cref="UdpTransportOptions.BindAllLocalAddresses"/> binds
+    /// a local address it has no socket for the first time it is asked to send from it. Otherwise the datagram leaves
+    /// from the default socket for the remote's address family and the fallback is counted in
+    /// <see cref="UdpTransportStatistics.SourceAddressFallbacks"/>. Safe to call from any thread.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="remoteEndPoint"/> is <see langword="null"/>.</exception>
     public bool Send(ReadOnlySpan<byte> payload, IPEndPoint remoteEndPoint, IPAddress? localAddress = null)
@@ -247,9 +264,13 @@ public sealed class UdpDatagramTransport : IDatagramTransport
 
     private void CloseSockets()
     {
-        foreach (UdpSocketBinding binding in _bindings)
+        // Under the bind gate, so that a socket bound on demand meanwhile is either closed here or sees _closed.
+        lock (_bindGate)
         {
-            binding.Dispose();
+            foreach (UdpSocketBinding binding in _bindings)
+            {
+                binding.Dispose();
+            }
         }
     }
 
@@ -258,18 +279,88 @@ public sealed class UdpDatagramTransport : IDatagramTransport
         bool ipv4 = remote.AddressFamily == AddressFamily.InterNetwork || remote.IsIPv4MappedToIPv6;
         if (localAddress is not null && !UdpSocketFactory.IsWildcard(localAddress))
         {
-            foreach (UdpSocketBinding binding in _bindings)
+            if (FindBinding(_bindings, localAddress, ipv4) is { } bound)
             {
-                if (!binding.IsWildcard && binding.Carries(ipv4) && SameAddress(binding.Address, localAddress))
-                {
-                    return binding;
-                }
+                return bound;
+            }
+
+            if (_bindOnDemand && BindOnDemand(localAddress, ipv4) is { } added)
+            {
+                return added;
             }
 
             Counters.SourceAddressFellBack();
         }
 
         return ipv4 ? _defaultIPv4 : _defaultIPv6;
+    }
+
+    private static UdpSocketBinding? FindBinding(UdpSocketBinding[] bindings, IPAddress localAddress, bool ipv4)
+    {
+        foreach (UdpSocketBinding binding in bindings)
+        {
+            if (!binding.IsWildcard && binding.Carries(ipv4) && SameAddress(binding.Address, localAddress))
+            {
+                return binding;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Binds <paramref name="localAddress"/> on the transport's port with a socket (and receive loop) of its own: an
+    /// address a datagram arrived at through the wildcard socket, which enumeration missed (added after the transport
+    /// was bound, or part of a local route such as 127.0.0.2 on Linux). Bounded by <see cref="MaxOnDemandAddresses"/>;
+    /// an address that cannot be bound is remembered and not tried again.
+    /// </summary>
+    private UdpSocketBinding? BindOnDemand(IPAddress localAddress, bool ipv4)
+    {
+        IPAddress address = localAddress.IsIPv4MappedToIPv6 ? localAddress.MapToIPv4() : localAddress;
+        if (ipv4 != (address.AddressFamily == AddressFamily.InterNetwork))
+        {
+            return null;
+        }
+
+        lock (_bindGate)
+        {
+            if (FindBinding(_bindings, address, ipv4) is { } raced)
+            {
+                return raced;
+            }
+
+            if (_closed || _boundOnDemand >= MaxOnDemandAddresses || _unbindable.Contains(address))
+            {
+                return null;
+            }
+
+            UdpSocketBinding[] bindings = _bindings;
+            Socket socket;
+            try
+            {
+                socket = UdpSocketFactory.BindOnDemand(bindings[0].Socket, address, _options);
+            }
+            catch (SocketException)
+            {
+                if (_unbindable.Count < MaxOnDemandAddresses)
+                {
+                    _unbindable.Add(address);
+                }
+
+                return null;
+            }
+            catch (ObjectDisposedException)
+            {
+                return null;
+            }
+
+            var binding = new UdpSocketBinding(this, socket, _options);
+            _bindings = [.. bindings, binding];
+            _localEndPoints = [.. _localEndPoints, binding.LocalEndPoint];
+            _boundOnDemand++;
+            binding.Start();
+            return binding;
+        }
     }
 
     private static bool SameAddress(IPAddress bound, IPAddress wanted) =>

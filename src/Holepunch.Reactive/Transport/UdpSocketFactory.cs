@@ -72,6 +72,28 @@ internal static class UdpSocketFactory
         }
     }
 
+    /// <summary>
+    /// Binds one more socket to <paramref name="address"/> on <paramref name="primary"/>'s port, after the transport
+    /// started (the primary gets SO_REUSEADDR now if it had no extra sockets yet).
+    /// </summary>
+    /// <exception cref="SocketException">The address cannot be bound (not local, or taken).</exception>
+    public static Socket BindOnDemand(Socket primary, IPAddress address, UdpTransportOptions options)
+    {
+        primary.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        int port = ((IPEndPoint)primary.LocalEndPoint!).Port;
+        Socket socket = Create(address.AddressFamily, dualMode: false, options);
+        try
+        {
+            BindShared(socket, address, port);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Whether an address is the IPv4 or IPv6 wildcard.</summary>
     public static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 

@@ -65,6 +65,9 @@ public sealed record UdpTransportOptions
     /// <summary>
     /// Whether a transport bound to a wildcard address also binds every unicast address of the host's interfaces
     /// (those that are up), of the families the wildcard socket carries; addresses that cannot be bound are skipped.
+    /// A local address that enumeration missed (added later, or part of a local route such as 127.0.0.2 on Linux)
+    /// is bound the first time a datagram must leave from it, so that replies leave from the address each request
+    /// arrived at (at most 64 such addresses).
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool BindAllLocalAddresses { get; init; }

@@ -1,13 +1,13 @@
 namespace Holepunch.Reactive.IntegrationTests.NatLab;
 
 /// <summary>
-/// Where the real <c>holepunch</c> tool is: the test project builds it and copies its whole output into
-/// <c>holepunch-cli/</c> beside the test assembly (see the test project file), and it runs on the same dotnet host.
+/// Where the real <c>holepunch</c> tool is: the test project builds it and records its build output's path in the
+/// test assembly (see the project file and <see cref="Cli.CliProcess.DllPath"/>); it runs on the same dotnet host.
 /// </summary>
 internal static class HolepunchCli
 {
-    /// <summary>holepunch.dll beside the tests.</summary>
-    public static string DllPath { get; } = Path.Combine(AppContext.BaseDirectory, "holepunch-cli", "holepunch.dll");
+    /// <summary>holepunch.dll in the CLI project's build output.</summary>
+    public static string DllPath => Cli.CliProcess.DllPath;
 
     /// <summary>The dotnet host to run it with.</summary>
     public static string DotnetPath { get; } = FindDotnet();
@@ -17,7 +17,7 @@ internal static class HolepunchCli
     {
         if (!File.Exists(DllPath))
         {
-            throw new FileNotFoundException("The holepunch tool is not beside the tests; build the test project (it copies samples/Holepunch.Cli's output to holepunch-cli/).", DllPath);
+            throw new FileNotFoundException("The holepunch tool is not where the test project's build recorded it; build the test project (it builds samples/Holepunch.Cli first).", DllPath);
         }
     }
 

@@ -8,8 +8,11 @@ internal static class LabRulesets
     /// <summary>The counter of unsolicited inbound packets a router dropped on its WAN side.</summary>
     public const string UnsolicitedCounter = "unsolicited";
 
-    /// <summary>The counter of UDP frames one router's segment forwarded between two other stations (hosts or routers).</summary>
+    /// <summary>The counter of UDP packets a bridge forwarded from one of its ports to another (station to station).</summary>
     public const string ForwardedUdpCounter = "forwarded_udp";
+
+    /// <summary>The counter of packets on the public segment whose source is not a public address.</summary>
+    public const string NotTranslatedCounter = "not_translated";
 
     /// <summary>
     /// A home router: masquerades the LAN onto <c>wan0</c>, and drops every new inbound connection on <c>wan0</c>.
@@ -49,18 +52,40 @@ internal static class LabRulesets
     }
 
     /// <summary>
-    /// Counts UDP frames a namespace's bridge forwards from one port to another between two addresses of
-    /// <paramref name="network"/> (routers on the public segment, hosts on a LAN); traffic to the bridge's own
-    /// address (the server, the router) is not forwarding and is not counted.
+    /// The public segment's bridge: counts the UDP packets it forwards from one router to the other (peer traffic;
+    /// what reaches the server's own address is not forwarded), and every packet entering it with a source address
+    /// outside the public network (a LAN address that escaped its NAT).
     /// </summary>
-    public static string BridgeCounter(IPAddress network, int prefixLength) => $$"""
+    public static string PublicSegment(IPAddress network, int prefixLength) => $$"""
+        table bridge lab {
+          counter {{ForwardedUdpCounter}} {
+          }
+
+          counter {{NotTranslatedCounter}} {
+          }
+
+          chain prerouting {
+            type filter hook prerouting priority 0; policy accept;
+            ether type ip ip saddr != {{network}}/{{prefixLength}} counter name "{{NotTranslatedCounter}}"
+          }
+
+          chain forward {
+            type filter hook forward priority 0; policy accept;
+            meta l4proto udp counter name "{{ForwardedUdpCounter}}"
+          }
+        }
+
+        """;
+
+    /// <summary>A LAN's bridge: counts the UDP packets it forwards from one host to another (not via the router).</summary>
+    public static string Lan() => $$"""
         table bridge lab {
           counter {{ForwardedUdpCounter}} {
           }
 
           chain forward {
             type filter hook forward priority 0; policy accept;
-            ip saddr {{network}}/{{prefixLength}} ip daddr {{network}}/{{prefixLength}} meta l4proto udp counter name "{{ForwardedUdpCounter}}"
+            meta l4proto udp counter name "{{ForwardedUdpCounter}}"
           }
         }
 

@@ -25,7 +25,6 @@ internal sealed class NatLab : IAsyncDisposable
     public static readonly IPAddress PublicNetwork = IPAddress.Parse("203.0.113.0");
     public static readonly IPAddress RouterAPublicAddress = IPAddress.Parse("203.0.113.2");
     public static readonly IPAddress RouterBPublicAddress = IPAddress.Parse("203.0.113.3");
-    public static readonly IPAddress LanANetwork = IPAddress.Parse("192.0.2.0");
     public static readonly IPAddress RouterALanAddress = IPAddress.Parse("192.0.2.1");
     public static readonly IPAddress HostA1Address = IPAddress.Parse("192.0.2.10");
     public static readonly IPAddress HostA2Address = IPAddress.Parse("192.0.2.11");
@@ -114,15 +113,18 @@ internal sealed class NatLab : IAsyncDisposable
     }
 
     /// <summary>Starts <c>holepunch host ROOM --json</c> on a lab host.</summary>
-    public HolepunchProcess StartHost(NetworkNamespace where, string room, int port) =>
-        Start(where, $"host {room}", ["host", room, "--server", ServerEndPoint, "--port", port.ToString(CultureInfo.InvariantCulture), "--json"]);
+    public HolepunchProcess StartHost(NetworkNamespace where, string room, int port, params string[] options) =>
+        Start(where, $"host {room}", ["host", room, "--server", ServerEndPoint, "--port", port.ToString(CultureInfo.InvariantCulture), "--json", .. options]);
 
     /// <summary>Starts <c>holepunch join USER ROOM --json</c> on a lab host.</summary>
-    public HolepunchProcess StartJoin(NetworkNamespace where, string user, string room, int port) =>
-        Start(where, $"join {user}", ["join", user, room, "--server", ServerEndPoint, "--port", port.ToString(CultureInfo.InvariantCulture), "--json"]);
+    public HolepunchProcess StartJoin(NetworkNamespace where, string user, string room, int port, params string[] options) =>
+        Start(where, $"join {user}", ["join", user, room, "--server", ServerEndPoint, "--port", port.ToString(CultureInfo.InvariantCulture), "--json", .. options]);
 
     /// <summary>UDP packets the public segment forwarded from one router to the other (peer traffic, not the server's).</summary>
     public Task<long> PublicPeerPacketsAsync() => Public.ReadCounterAsync("bridge", "lab", LabRulesets.ForwardedUdpCounter);
+
+    /// <summary>Packets that entered the public segment with a source address that is not public (none, if the NATs work).</summary>
+    public Task<long> PublicUntranslatedPacketsAsync() => Public.ReadCounterAsync("bridge", "lab", LabRulesets.NotTranslatedCounter);
 
     /// <summary>UDP packets LAN A forwarded from one host to another without going through the router.</summary>
     public Task<long> LanAPeerPacketsAsync() => RouterA.ReadCounterAsync("bridge", "lab", LabRulesets.ForwardedUdpCounter);
@@ -196,11 +198,11 @@ internal sealed class NatLab : IAsyncDisposable
             "link add br0 type bridge",
             $"addr add {ServerAddress}/24 dev br0",
             "link set br0 up");
-        await Public.ApplyRulesetAsync(LabRulesets.BridgeCounter(PublicNetwork, 24));
+        await Public.ApplyRulesetAsync(LabRulesets.PublicSegment(PublicNetwork, 24));
 
         await BuildRouterAsync(RouterA, "ra", RouterAPublicAddress, RouterALanAddress, routerA, [("a1", HostA1), ("a2", HostA2)]);
         await BuildRouterAsync(RouterB, "rb", RouterBPublicAddress, RouterBLanAddress, routerB, [("b1", HostB)]);
-        await RouterA.ApplyRulesetAsync(LabRulesets.BridgeCounter(LanANetwork, 25));
+        await RouterA.ApplyRulesetAsync(LabRulesets.Lan());
         await Public.IpBatchAsync("link set ra master br0", "link set ra up", "link set rb master br0", "link set rb up");
 
         await BuildHostAsync(HostA1, HostA1Address, RouterALanAddress);

@@ -17,30 +17,33 @@ internal static partial class StaleLabCleanup
         await Gate.WaitAsync();
         try
         {
-            if (done)
+            if (!done)
             {
-                return;
+                await RunAsync();
+                done = true;
             }
-
-            var list = await LabShell.RunAsync("ip", ["netns", "list"]);
-            foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var name = line.Split(' ', 2)[0];
-                var match = LabNamePattern().Match(name);
-                if (match.Success
-                    && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                    && pid != Environment.ProcessId
-                    && !Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}"))
-                {
-                    await NetworkNamespace.DeleteAsync(name);
-                }
-            }
-
-            done = true;
         }
         finally
         {
             Gate.Release();
+        }
+    }
+
+    /// <summary>Deletes every stale lab namespace now.</summary>
+    public static async Task RunAsync()
+    {
+        var list = await LabShell.RunAsync("ip", ["netns", "list"]);
+        foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var name = line.Split(' ', 2)[0];
+            var match = LabNamePattern().Match(name);
+            if (match.Success
+                && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && pid != Environment.ProcessId
+                && !Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}"))
+            {
+                await NetworkNamespace.DeleteAsync(name);
+            }
         }
     }
 

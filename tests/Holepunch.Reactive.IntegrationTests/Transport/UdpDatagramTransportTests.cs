@@ -160,6 +160,55 @@ public sealed class UdpDatagramTransportTests
         Assert.Equal(loopback, (await reply).Remote);
     }
 
+    [LinuxFact]
+    public async Task BindAllLocalAddresses_ReplyFromUnenumeratedArrivalAddress_BindsItOnDemand()
+    {
+        using var server = UdpDatagramTransport.Bind(new UdpTransportOptions
+        {
+            BindEndPoint = new IPEndPoint(IPAddress.Any, 0),
+            BindAllLocalAddresses = true,
+        });
+        using var client = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var second = new IPEndPoint(Loopback2, server.LocalEndPoint.Port);
+        Assert.DoesNotContain(second, server.LocalEndPoints);
+        Task<Received> request = NextAsync(server);
+        Task<Received> reply = NextAsync(client);
+
+        Assert.True(client.Send("ping"u8, second));
+        Received arrived = await request;
+        Assert.True(server.Send("pong"u8, arrived.Remote, arrived.Local.Address));
+
+        Assert.Equal(second, (await reply).Remote);
+        Assert.Contains(second, server.LocalEndPoints);
+        Assert.Equal(0, server.Statistics.SourceAddressFallbacks);
+
+        // The new socket receives what arrives at its address from now on.
+        Task<Received> again = NextAsync(server);
+        Assert.True(client.Send("again"u8, second));
+        Assert.Equal(second, (await again).Local);
+    }
+
+    [LinuxFact]
+    public async Task BindAllLocalAddresses_SendFromForeignAddress_FallsBackAndCounts()
+    {
+        using var server = UdpDatagramTransport.Bind(new UdpTransportOptions
+        {
+            BindEndPoint = new IPEndPoint(IPAddress.Any, 0),
+            BindAllLocalAddresses = true,
+        });
+        using var client = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int sockets = server.LocalEndPoints.Count;
+        Task<Received[]> replies = NextAsync(client, 2);
+
+        // 192.0.2.1 (TEST-NET-1) is no address of this host: it cannot be bound, and is not tried twice.
+        Assert.True(server.Send("x"u8, client.LocalEndPoint, IPAddress.Parse("192.0.2.1")));
+        Assert.True(server.Send("y"u8, client.LocalEndPoint, IPAddress.Parse("192.0.2.1")));
+
+        await replies;
+        Assert.Equal(sockets, server.LocalEndPoints.Count);
+        Assert.Equal(2, server.Statistics.SourceAddressFallbacks);
+    }
+
     [Fact]
     public async Task SendToClosedPort_ReceiveLoopKeepsRunning()
     {

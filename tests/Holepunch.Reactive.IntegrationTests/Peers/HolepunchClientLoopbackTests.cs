@@ -1,0 +1,100 @@
+using System.Net;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Text.Json;
+using Holepunch.Reactive.IntegrationTests.Rendezvous;
+using Holepunch.Reactive.Peers;
+using Holepunch.Reactive.Peers.Events;
+
+namespace Holepunch.Reactive.IntegrationTests.Peers;
+
+/// <summary>A C# host and a C# joiner (real UDP sockets, their own event loops) meet through a real server on 127.0.0.1.</summary>
+public sealed class HolepunchClientLoopbackTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task HostAndJoiner_ExchangeReliableAndUnreliableMessagesBothWays()
+    {
+        using var server = new LoopbackRendezvousServer();
+        var options = Options(server);
+        await using var host = new HolepunchClient(options);
+        await using var joiner = new HolepunchClient(options);
+        var hostConfirmsJoiner = host.PeerConfirmations.FirstAsync().ToTask();
+
+        await host.HostAsync("room").WaitAsync(Wait);
+        await joiner.JoinAsync("alice", "room").WaitAsync(Wait);
+        var confirmed = await hostConfirmsJoiner.WaitAsync(Wait);
+
+        Assert.Equal("alice", confirmed.Peer.Name);
+        Assert.Equal(joiner.LocalEndPoint, confirmed.Peer.EndPoint);
+        Assert.Equal(host.LocalEndPoint, Assert.Single(joiner.Peers.Items).EndPoint);
+
+        // Reliable, joiner to host and back.
+        var atHost = host.ReliableMessages.FirstAsync().ToTask();
+        var receipt = await joiner.SendReliableAsync("room", Json("\"hello host\"")).WaitAsync(Wait);
+        var message = await atHost.WaitAsync(Wait);
+        Assert.Equal(("alice", "hello host", true), (message.From, message.Message.GetString(), message.IsReliable));
+        Assert.Equal(("room", message.MessageId), (receipt.PeerName, (long?)receipt.MessageId));
+
+        var atJoiner = joiner.ReliableMessages.FirstAsync().ToTask();
+        await host.SendReliableAsync("alice", Json("""{"move":[1,2]}""")).WaitAsync(Wait);
+        var reply = await atJoiner.WaitAsync(Wait);
+        Assert.Equal("room", reply.From);
+        Assert.Equal("""{"move":[1,2]}""", reply.Message.GetRawText());
+
+        // Unreliable, both ways (loopback does not lose datagrams).
+        var unreliableAtHost = host.UnreliableMessages.FirstAsync().ToTask();
+        var unreliableAtJoiner = joiner.UnreliableMessages.FirstAsync().ToTask();
+        joiner.SendUnreliable("room", Json("1.5"));
+        host.SendUnreliable("alice", Json("[true,null]"));
+        var up = await unreliableAtHost.WaitAsync(Wait);
+        var down = await unreliableAtJoiner.WaitAsync(Wait);
+        Assert.Equal(("alice", "1.5", false), (up.From, up.Message.GetRawText(), up.IsReliable));
+        Assert.Equal(("room", "[true,null]", false), (down.From, down.Message.GetRawText(), down.IsReliable));
+        Assert.Equal(0, host.Statistics.TotalDrops);
+    }
+
+    [Fact]
+    public async Task JoinOfUnknownRoom_FailsWithTheServersError()
+    {
+        using var server = new LoopbackRendezvousServer();
+        await using var joiner = new HolepunchClient(Options(server));
+        var errors = joiner.ServerErrors.FirstAsync().ToTask();
+
+        var failure = await Assert.ThrowsAsync<RendezvousServerException>(() => joiner.JoinAsync("alice", "nowhere").WaitAsync(Wait));
+
+        Assert.Contains("nowhere not found", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(new ServerErrorReceived("nowhere not found"), await errors.WaitAsync(Wait));
+        Assert.NotNull((await joiner.Completion.WaitAsync(Wait)).Error);
+    }
+
+    [Fact]
+    public async Task HostClosing_DropsNothingButTheJoinerStillHasItUntilChecksFail()
+    {
+        using var server = new LoopbackRendezvousServer();
+        var options = Options(server);
+        await using var host = new HolepunchClient(options);
+        await using var joiner = new HolepunchClient(options);
+        await host.HostAsync("room").WaitAsync(Wait);
+        await joiner.JoinAsync("alice", "room").WaitAsync(Wait);
+
+        await host.DisposeAsync().AsTask().WaitAsync(Wait);
+
+        var terminated = await host.Completion.WaitAsync(Wait);
+        Assert.Equal(("closed", null), (terminated.Reason, terminated.Error));
+        Assert.Single(joiner.Peers.Items);
+    }
+
+    private static HolepunchClientOptions Options(LoopbackRendezvousServer server) => new()
+    {
+        RendezvousEndPoint = server.EndPoint,
+        LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+    };
+
+    private static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}
