@@ -19,7 +19,7 @@ internal sealed class TextEventWriter(TextWriter output, string prefix = "") : I
 
         lock (_gate)
         {
-            output.WriteLine(prefix + line);
+            output.WriteLine(prefix + OneLine(line));
             output.Flush();
         }
     }
@@ -45,6 +45,30 @@ internal sealed class TextEventWriter(TextWriter output, string prefix = "") : I
     /// <summary>A duration in milliseconds with one decimal.</summary>
     public static string Milliseconds(TimeSpan time) =>
         string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:0.0} ms");
+
+    /// <summary>Escapes control characters (a peer's or the server's text may hold line breaks): one event, one line.</summary>
+    public static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '\n' => builder.Append("\\n"),
+                '\r' => builder.Append("\\r"),
+                '\t' => builder.Append("\\t"),
+                _ when char.IsControl(c) => builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder.ToString();
+    }
 
     private static string Via(PeerAddressKind via) => via == PeerAddressKind.Local ? "local" : "global";
 

@@ -65,7 +65,7 @@ internal static class PeerRunner
         await using (client.ConfigureAwait(false))
         {
             using var events = client.Events.Subscribe(session.OnEvent);
-            using var interrupt = cancellationToken.UnsafeRegister(static s => ((Session)s!).Stop(), session);
+            using var interrupt = cancellationToken.UnsafeRegister(static s => ((Session)s!).Interrupt(), session);
             var code = await session.RunAsync(role, settings, input, cancellationToken).ConfigureAwait(false);
             session.Quitting = true;
             await client.DisposeAsync().ConfigureAwait(false);
@@ -106,6 +106,13 @@ internal static class PeerRunner
                 // Off the client's loop: the run's continuations must not run on it.
                 ThreadPool.UnsafeQueueUserWorkItem(static s => s.Stop(), this, preferLocal: false);
             }
+        }
+
+        /// <summary>Ctrl+C or SIGTERM: quit, and the termination that follows (even mid-start) is not a failure.</summary>
+        public void Interrupt()
+        {
+            Quitting = true;
+            Stop();
         }
 
         public void Stop()

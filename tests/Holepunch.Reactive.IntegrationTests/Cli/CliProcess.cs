@@ -110,6 +110,15 @@ internal sealed class CliProcess : IAsyncDisposable
         await Input.FlushAsync();
     }
 
+    /// <summary>Sends a POSIX signal with kill(1) (Linux and macOS only), waiting for kill itself within <see cref="Wait"/>.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        using var timeout = new CancellationTokenSource(Wait);
+        await kill.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Closes stdin: end of input.</summary>
     public void CloseInput() => Input.Close();
 
@@ -181,3 +190,4 @@ internal sealed class CliProcess : IAsyncDisposable
         }
     }
 }
+

@@ -66,6 +66,39 @@ public sealed class HolepunchCliTests
         Assert.Equal("""{"event":"terminated","reason":"closed"}""", join.Stdout[^1]);
     }
 
+    [LinuxFact]
+    public async Task StayingHost_OutlivesItsInput_AndQuitsWithZeroOnSigterm()
+    {
+        using var server = new LoopbackRendezvousServer();
+        var serverArgument = server.EndPoint.ToString();
+        await using var host = CliProcess.Start("host", "room", "--server", serverArgument, "--bind", "127.0.0.1", "--json", "--stay");
+        host.CloseInput();
+        await host.WaitForLineAsync(static l => JsonEvent.Is(l, "registered"), "registered event");
+        await using var join = CliProcess.Start("join", "bob", "room", "--server", serverArgument, "--bind", "127.0.0.1", "--json");
+        await join.WriteLineAsync("still there?");
+        join.CloseInput();
+
+        Assert.Equal(0, await join.WaitForExitAsync());
+        await host.WaitForLineAsync(static l => JsonEvent.Is(l, "message", ("peer", "bob"), ("message", "still there?")), "bob's message at the host");
+        await host.SignalAsync("TERM");
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Equal("""{"event":"terminated","reason":"closed"}""", host.Stdout[^1]);
+    }
+
+    [LinuxFact]
+    public async Task JoinInterruptedWhileWaitingForTheServer_QuitsWithZero()
+    {
+        // Nobody answers at this port: the join is still waiting when Ctrl+C comes.
+        using var silent = new RawUdpPeer();
+        await using var join = CliProcess.Start("join", "bob", "room", "--server", silent.LocalEndPoint.ToString(), "--json");
+        await silent.ReceiveAsync();
+
+        await join.SignalAsync("INT");
+
+        Assert.Equal(0, await join.WaitForExitAsync());
+    }
+
     [Fact]
     public async Task JoinOfUnknownRoom_Json_PrintsTheServerErrorAndExitsNonZero()
     {
@@ -84,7 +117,6 @@ public sealed class HolepunchCliTests
     }
 
     [Theory]
-    [InlineData("join", "bob", "room")]
     [InlineData("host", "room", "--server", "127.0.0.1")]
     [InlineData("host", "room", "--server", "127.0.0.1:5160", "--port", "70000")]
     public async Task BadCommandLine_ExitsNonZeroWithAnError(params string[] arguments)
