@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
+using System.Net.Sockets;
 using Holepunch.Cli.Parsing;
 
 namespace Holepunch.Cli.Peer;
@@ -18,7 +19,7 @@ internal sealed class PeerCommandOptions
 
     private readonly Option<IPAddress?> _bind = new("--bind")
     {
-        Description = "The local address to bind [default: 0.0.0.0]",
+        Description = "The local address to bind [default: 0.0.0.0, or :: for an IPv6 server]",
         HelpName = "IP",
         CustomParser = EndPointParser.ParseAddress,
     };
@@ -101,20 +102,24 @@ internal sealed class PeerCommandOptions
     }
 
     /// <summary>The settings of a successful parse.</summary>
-    public PeerSettings Read(ParseResult result) => new()
+    public PeerSettings Read(ParseResult result)
     {
-        Server = result.GetValue(_server)!,
-        Bind = result.GetValue(_bind) ?? IPAddress.Any,
-        Port = result.GetValue(_port) ?? 0,
-        Json = result.GetValue(_json),
-        Advertise = result.GetValue(_advertise),
-        PunchTimeout = Seconds(result.GetValue(_punchTimeout)),
-        PunchAttempts = result.GetValue(_punchAttempts),
-        CheckInterval = Seconds(result.GetValue(_checkInterval)),
-        Stay = result.GetValue(_stay),
-        Linger = Seconds(result.GetValue(_linger)) ?? TimeSpan.Zero,
-        Verbose = result.GetValue(_verbose),
-    };
+        var server = result.GetValue(_server)!;
+        return new()
+        {
+            Server = server,
+            Bind = result.GetValue(_bind) ?? (server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any),
+            Port = result.GetValue(_port) ?? 0,
+            Json = result.GetValue(_json),
+            Advertise = result.GetValue(_advertise),
+            PunchTimeout = Seconds(result.GetValue(_punchTimeout)),
+            PunchAttempts = result.GetValue(_punchAttempts),
+            CheckInterval = Seconds(result.GetValue(_checkInterval)),
+            Stay = result.GetValue(_stay),
+            Linger = Seconds(result.GetValue(_linger)) ?? TimeSpan.Zero,
+            Verbose = result.GetValue(_verbose),
+        };
+    }
 
     private static TimeSpan? Seconds(double? value) => value is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
