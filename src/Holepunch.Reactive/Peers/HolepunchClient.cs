@@ -334,10 +334,12 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
         {
             await _core.Rendezvous.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
         {
+            // The cancellation terminates the client, which may fail the start before the wait sees the token:
+            // either way the caller asked to stop, and hears so.
             await DisposeAsync().ConfigureAwait(false);
-            throw;
+            throw e as OperationCanceledException ?? new OperationCanceledException("The start was cancelled.", e, cancellationToken);
         }
     }
 
