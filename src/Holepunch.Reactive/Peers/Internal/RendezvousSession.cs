@@ -21,6 +21,10 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
 
     public bool IsListening { get; private set; } = true;
 
+    private static readonly IReadOnlyList<string> RelayCapability = ["relay"];
+
+    private IReadOnlyList<string>? Capabilities => core.Options.EnableRelay ? RelayCapability : null;
+
     /// <summary>Completes when registered (host) or when the host is confirmed (joiner); faults on failure.</summary>
     public Task Ready => _ready.Task;
 
@@ -95,7 +99,11 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
     {
         _refreshing = true;
         _confirmation = new TaskCompletionSource<bool>();
-        var registration = new RegisteringServer(core.Name, _advertised, (int)core.Options.RegistrationValidity.TotalSeconds);
+        var registration = new RegisteringServer(core.Name, _advertised, (int)core.Options.RegistrationValidity.TotalSeconds)
+        {
+            Capabilities = Capabilities,
+            ProtocolVersion = Capabilities is null ? null : 1,
+        };
         try
         {
             await core.RendezvousRunner.RunAsync(
@@ -148,7 +156,11 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
     private async Task JoinAsync()
     {
         _introduction = new TaskCompletionSource<ProvidingPeerHandshakeInfo>();
-        var join = new RequestingToJoinServer(core.Name, _advertised, core.RoomName);
+        var join = new RequestingToJoinServer(core.Name, _advertised, core.RoomName)
+        {
+            Capabilities = Capabilities,
+            ProtocolVersion = Capabilities is null ? null : 1,
+        };
         try
         {
             await core.RendezvousRunner.RunAsync(
