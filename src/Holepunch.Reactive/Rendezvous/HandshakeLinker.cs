@@ -17,20 +17,22 @@ internal sealed class HandshakeLinker(RegistrationRegistry registry, ReplySender
         if (!found.HasValue)
         {
             RendezvousLog.RoomNotFound(logger, request.Sender, source, request.ServerName);
-            replies.SendError(ServerErrorKind.NotFound, request.Sender, ServerErrors.NotFound(request.ServerName), source, replyFrom);
+            replies.ReplyError(ServerErrorKind.NotFound, request.Sender, ServerErrors.NotFound(request.ServerName), source, replyFrom);
             return;
         }
 
         var host = found.Value;
-        // To the host, from the address the host registered with: the Godot client only listens to that one.
-        replies.Send(
+        if (!replies.SendIntroductions(
             new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, request.LocalEndPoint),
             host.GlobalEndPoint,
-            host.ServerAddress);
-        replies.Send(
+            host.ServerAddress,
             new ProvidingPeerHandshakeInfo(request.Sender, host.Name, host.GlobalEndPoint, host.LocalEndPoint),
             source,
-            replyFrom);
+            replyFrom))
+        {
+            return;
+        }
+
         metrics.Joined();
         RendezvousLog.Joined(logger, request.Sender, source, host.Name, host.GlobalEndPoint);
     }

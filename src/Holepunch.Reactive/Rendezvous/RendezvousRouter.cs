@@ -19,6 +19,7 @@ namespace Holepunch.Reactive.Rendezvous;
 /// </remarks>
 internal sealed class RendezvousRouter(
     RendezvousAdmission admission,
+    AmplificationGuard guard,
     RegistrationRegistry registry,
     HandshakeLinker linker,
     ReplySender replies,
@@ -42,6 +43,7 @@ internal sealed class RendezvousRouter(
 
         try
         {
+            guard.BeginRequest(request.Source, request.Size);
             switch (request.Result.Message)
             {
                 case RegisteringServer registering:
@@ -71,20 +73,20 @@ internal sealed class RendezvousRouter(
             case RegistrationOutcome.Registered:
                 metrics.Registered();
                 RendezvousLog.Registered(logger, request.Sender, source, request.LocalEndPoint, registration!.Lifetime);
-                replies.Send(new ConfirmingRegistration(request.Sender), source, from);
+                replies.Reply(new ConfirmingRegistration(request.Sender), source, from);
                 break;
             case RegistrationOutcome.Refreshed:
                 metrics.Refreshed();
                 RendezvousLog.Refreshed(logger, request.Sender, source, registration!.Lifetime);
-                replies.Send(new ConfirmingRegistration(request.Sender), source, from);
+                replies.Reply(new ConfirmingRegistration(request.Sender), source, from);
                 break;
             case RegistrationOutcome.NameTaken:
                 RendezvousLog.NameTaken(logger, request.Sender, source, registration!.GlobalEndPoint);
-                replies.SendError(ServerErrorKind.AlreadyExists, request.Sender, ServerErrors.AlreadyExists, source, from);
+                replies.ReplyError(ServerErrorKind.AlreadyExists, request.Sender, ServerErrors.AlreadyExists, source, from);
                 break;
             case RegistrationOutcome.Full:
                 RendezvousLog.Full(logger, request.Sender, source, maxRegistrations);
-                replies.SendError(ServerErrorKind.Full, request.Sender, ServerErrors.Full, source, from);
+                replies.ReplyError(ServerErrorKind.Full, request.Sender, ServerErrors.Full, source, from);
                 break;
         }
     }
@@ -95,7 +97,7 @@ internal sealed class RendezvousRouter(
         var rejection = request.Result.Rejection;
         var key = rejection.Key ?? "type";
         RendezvousLog.InvalidRequest(logger, rejection.Kind, request.Source, rejection.Reason, key);
-        replies.SendError(
+        replies.ReplyError(
             ServerErrorKind.MissingInfo, rejection.Sender ?? "", ServerErrors.MissingInfo(key), request.Source, request.ReplyFrom);
     }
 }

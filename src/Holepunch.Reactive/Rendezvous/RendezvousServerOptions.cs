@@ -53,6 +53,16 @@ public sealed class RendezvousServerOptions
     public int MaxPendingDatagrams { get; set; } = 4096;
 
     /// <summary>
+    /// How many bytes the server may send an address for each byte received from it (the anti-amplification limit of
+    /// QUIC, RFC 9000 §8). A reply beyond it is not sent and is counted as <see cref="RendezvousDropReason.AmplificationLimit"/>.
+    /// </summary>
+    /// <value>
+    /// The default value is 3. Allowed: 1 to 10. Every reply of the protocol is smaller than the request it answers
+    /// plus about 100 bytes, so an honest peer never meets the limit.
+    /// </value>
+    public int AmplificationFactor { get; set; } = 3;
+
+    /// <summary>
     /// The one scheduler on which every state change happens (registrations, expiry, rate-limit refills, replies).
     /// </summary>
     /// <value>
@@ -112,6 +122,11 @@ public sealed class RendezvousServerOptions
         if (MaxPendingDatagrams < 1)
         {
             Problem(nameof(MaxPendingDatagrams), MaxPendingDatagrams, "must be at least 1");
+        }
+
+        if (AmplificationFactor is < 1 or > 10)
+        {
+            Problem(nameof(AmplificationFactor), AmplificationFactor, "must be between 1 and 10");
         }
 
         if (problems.Length > 0)
