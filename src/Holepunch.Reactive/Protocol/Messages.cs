@@ -25,6 +25,15 @@ public sealed record RegisteringServer(string Sender, IPEndPoint LocalEndPoint, 
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.RegisteringServer;
+
+    /// <summary>
+    /// Extension <c>capabilities</c>: what this host's client supports (for example <c>"relay"</c>); unknown entries
+    /// are ignored. <see langword="null"/> when absent (the Godot client).
+    /// </summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
+    public int? ProtocolVersion { get; init; }
 }
 
 /// <summary><c>requesting-to-join-server</c>: a peer asks the server to introduce it to a room's host.</summary>
@@ -36,6 +45,15 @@ public sealed record RequestingToJoinServer(string Sender, IPEndPoint LocalEndPo
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.RequestingToJoinServer;
+
+    /// <summary>
+    /// Extension <c>capabilities</c>: what the joiner's client supports (for example <c>"relay"</c>); unknown entries
+    /// are ignored. <see langword="null"/> when absent (the Godot client).
+    /// </summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
+    public int? ProtocolVersion { get; init; }
 }
 
 /// <summary><c>confirming-registration</c>: the server accepted a registration or refresh.</summary>
@@ -56,6 +74,18 @@ public sealed record ProvidingPeerHandshakeInfo(string IntendedRecipient, string
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.ProvidingPeerHandshakeInfo;
+
+    /// <summary>
+    /// Extension <c>peer-capabilities</c>: the other peer's capabilities as it announced them to the server;
+    /// <see langword="null"/> when it announced none (or the server does not know the extension).
+    /// </summary>
+    public IReadOnlyList<string>? PeerCapabilities { get; init; }
+
+    /// <summary>
+    /// Extension <c>relay-token</c>: the token of a relay the server keeps for these two peers (see
+    /// <see cref="RelayDatagram"/>); <see langword="null"/> when the server offers none.
+    /// </summary>
+    public string? RelayToken { get; init; }
 }
 
 /// <summary><c>server-error</c>: the server refused a request.</summary>
