@@ -89,6 +89,7 @@ public static class MessageCodec
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
                 WriteExtension(w, WireNames.Capabilities, m.Capabilities);
                 WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
+                WriteExtension(w, WireNames.RoomVerifier, m.RoomVerifier);
                 break;
             case RequestingToJoinServer m:
                 w.WriteString(WireNames.Type, WireNames.RequestingToJoinServer);
@@ -97,6 +98,8 @@ public static class MessageCodec
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
                 WriteExtension(w, WireNames.Capabilities, m.Capabilities);
                 WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
+                WriteExtension(w, WireNames.Challenge, m.Challenge);
+                WriteExtension(w, WireNames.ChallengeResponse, m.ChallengeResponse);
                 break;
             case ConfirmingRegistration m:
                 w.WriteString(WireNames.Type, WireNames.ConfirmingRegistration);
@@ -115,6 +118,7 @@ public static class MessageCodec
                 w.WriteString(WireNames.Type, WireNames.ServerError);
                 w.WriteString(WireNames.Message, m.Message);
                 w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                WriteExtension(w, WireNames.Challenge, m.Challenge);
                 break;
             case LocalGlobalInquiry m:
                 w.WriteBoolean(WireNames.UsedGlobal, m.UsedGlobal);

@@ -32,6 +32,9 @@ internal ref struct MessageDecoder
     private Field<JsonElement> _payload;
     private Field<long> _probeId;
     private Field<IPEndPoint> _observedAddress;
+    private Field<string> _roomVerifier;
+    private Field<string> _challenge;
+    private Field<string> _challengeResponse;
     private RejectionReason _failureReason;
     private string? _failureKey;
     private bool _hasEscapes;
@@ -127,6 +130,9 @@ internal ref struct MessageDecoder
             else if (reader.ValueTextEquals(WireNames.Payload)) { reader.Read(); _payload = ReadPayload(ref reader, _hasEscapes); }
             else if (reader.ValueTextEquals(WireNames.ProbeId)) { reader.Read(); _probeId = ReadId(ref reader); }
             else if (reader.ValueTextEquals(WireNames.ObservedAddress)) { reader.Read(); _observedAddress = ReadAddress(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.RoomVerifier)) { reader.Read(); _roomVerifier = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Challenge)) { reader.Read(); _challenge = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.ChallengeResponse)) { reader.Read(); _challengeResponse = ReadString(ref reader); }
             else
             {
                 reader.Read();
@@ -147,16 +153,22 @@ internal ref struct MessageDecoder
             MessageKind.RegisteringServer => new RegisteringServer(
                 Require(_sender, WireNames.Sender), RequireLocalEndPoint(),
                 Require(_secondsBeforeExpiry, WireNames.SecondsBeforeExpiry))
-            { Capabilities = Lenient(_capabilities), ProtocolVersion = Lenient(_protocolVersion) },
+            { Capabilities = Extension(_capabilities), ProtocolVersion = Extension(_protocolVersion), RoomVerifier = Extension(_roomVerifier) },
             MessageKind.RequestingToJoinServer => new RequestingToJoinServer(
                 Require(_sender, WireNames.Sender), RequireLocalEndPoint(), Require(_serverName, WireNames.ServerName))
-            { Capabilities = Lenient(_capabilities), ProtocolVersion = Lenient(_protocolVersion) },
+            {
+                Capabilities = Extension(_capabilities),
+                ProtocolVersion = Extension(_protocolVersion),
+                Challenge = Extension(_challenge),
+                ChallengeResponse = Extension(_challengeResponse),
+            },
             MessageKind.ConfirmingRegistration => new ConfirmingRegistration(Optional(_recipient, WireNames.IntendedRecipient)),
             MessageKind.ProvidingPeerHandshakeInfo => new ProvidingPeerHandshakeInfo(
                 Optional(_recipient, WireNames.IntendedRecipient), Require(_peerName, WireNames.PeerName),
                 Require(_globalAddress, WireNames.GlobalAddress), Require(_localAddress, WireNames.LocalAddress))
-            { PeerCapabilities = Lenient(_peerCapabilities), RelayToken = Lenient(_relayToken) },
-            MessageKind.ServerError => new ServerError(Optional(_recipient, WireNames.IntendedRecipient), RequireStringMessage()),
+            { PeerCapabilities = Extension(_peerCapabilities), RelayToken = Extension(_relayToken) },
+            MessageKind.ServerError => new ServerError(Optional(_recipient, WireNames.IntendedRecipient), RequireStringMessage())
+            { Challenge = Extension(_challenge) },
             MessageKind.LocalGlobalInquiry => new LocalGlobalInquiry(
                 Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_usedGlobal, WireNames.UsedGlobal)),
             MessageKind.LocalGlobalInquiryResponse => new LocalGlobalInquiryResponse(
@@ -212,11 +224,11 @@ internal ref struct MessageDecoder
         field.Status == FieldStatus.Missing ? "" : Require(field, key);
 
     /// <summary>An optional extension key: a value of the wrong type counts as absent, as an unknown key would.</summary>
-    private static T? Lenient<T>(Field<T> field)
+    private static T? Extension<T>(Field<T> field)
         where T : class => field.Status == FieldStatus.Present ? field.Value : null;
 
     /// <summary>An optional extension key: a value of the wrong type or out of range counts as absent.</summary>
-    private static int? Lenient(Field<int> field) => field.Status == FieldStatus.Present ? field.Value : null;
+    private static int? Extension(Field<int> field) => field.Status == FieldStatus.Present ? field.Value : null;
 
     private IPEndPoint RequireLocalEndPoint()
     {

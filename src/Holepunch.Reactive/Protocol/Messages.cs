@@ -34,6 +34,12 @@ public sealed record RegisteringServer(string Sender, IPEndPoint LocalEndPoint, 
 
     /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
     public int? ProtocolVersion { get; init; }
+
+    /// <summary>
+    /// Extension <c>room-verifier</c>: the room's key, derived from its secret (see <see cref="RoomSecret"/>), so that
+    /// only joiners who know the secret are introduced; <see langword="null"/> for an open room (the Godot protocol).
+    /// </summary>
+    public string? RoomVerifier { get; init; }
 }
 
 /// <summary><c>requesting-to-join-server</c>: a peer asks the server to introduce it to a room's host.</summary>
@@ -54,6 +60,12 @@ public sealed record RequestingToJoinServer(string Sender, IPEndPoint LocalEndPo
 
     /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
     public int? ProtocolVersion { get; init; }
+
+    /// <summary>Extension <c>challenge</c>: the server's challenge this join answers (see <see cref="RoomSecret"/>); <see langword="null"/> when none.</summary>
+    public string? Challenge { get; init; }
+
+    /// <summary>Extension <c>challenge-response</c>: the proof that the joiner knows the room's secret; <see langword="null"/> when none.</summary>
+    public string? ChallengeResponse { get; init; }
 }
 
 /// <summary><c>confirming-registration</c>: the server accepted a registration or refresh.</summary>
@@ -95,6 +107,13 @@ public sealed record ServerError(string IntendedRecipient, string Message) : Hol
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.ServerError;
+
+    /// <summary>
+    /// Extension <c>challenge</c>: the room needs a secret, and a join that answers this challenge will be introduced
+    /// (see <see cref="RoomSecret"/>); <see langword="null"/> for a plain error. Clients that do not know the
+    /// extension (the Godot client) see a plain error.
+    /// </summary>
+    public string? Challenge { get; init; }
 }
 
 /// <summary><c>local-global-inqury</c> (sic): a punch probe sent to one of a peer's addresses.</summary>

@@ -26,6 +26,11 @@ internal static class WireNames
     public const string ProbeId = "probe-id";
     public const string ObservedAddress = "observed-address";
 
+    // Extension keys (room secrets, RoomSecret.cs): optional, ignored by clients and servers that do not know them.
+    public const string RoomVerifier = "room-verifier";
+    public const string Challenge = "challenge";
+    public const string ChallengeResponse = "challenge-response";
+
     public const string RegisteringServer = "registering-server";
     public const string RequestingToJoinServer = "requesting-to-join-server";
     public const string ConfirmingRegistration = "confirming-registration";

@@ -86,7 +86,7 @@ public sealed class RendezvousServer : IDisposable
         _admission = new RendezvousAdmission(_rateLimiter, _metrics, _logger, _options.MaxDatagramSize, _options.MaxPendingDatagrams);
         _guard = new AmplificationGuard(_options);
         var replies = new ReplySender(transport, _guard, _metrics, _logger);
-        var linker = new HandshakeLinker(_registry, replies, _metrics, _logger);
+        var linker = new HandshakeLinker(_registry, new JoinChallenges(Scheduler), replies, _metrics, _logger);
         _router = new RendezvousRouter(_admission, _guard, _registry, linker, replies, _metrics, _logger, _options.MaxRegistrations);
     }
 

@@ -24,6 +24,13 @@ public sealed class RendezvousServerOptions
     /// <value>The default value is 10,000. Refreshes of registered rooms are always accepted.</value>
     public int MaxRegistrations { get; set; } = 10_000;
 
+    /// <summary>
+    /// How many rooms one IP address may have registered at once; a new room beyond it gets
+    /// <c>too many servers from this address</c>, so that one machine cannot squat every name.
+    /// </summary>
+    /// <value>The default value is 64 (many hosts can share one address behind a carrier-grade NAT). Must be at least 1.</value>
+    public int MaxRegistrationsPerAddress { get; set; } = 64;
+
     /// <summary>The longest time a registration is kept without a refresh, whatever <c>seconds-before-expiry</c> asks.</summary>
     /// <value>The default value is 300 seconds. Must be positive.</value>
     public TimeSpan MaxRegistrationLifetime { get; set; } = TimeSpan.FromSeconds(300);
@@ -87,6 +94,11 @@ public sealed class RendezvousServerOptions
         if (MaxRegistrations < 1)
         {
             Problem(nameof(MaxRegistrations), MaxRegistrations, "must be at least 1");
+        }
+
+        if (MaxRegistrationsPerAddress < 1)
+        {
+            Problem(nameof(MaxRegistrationsPerAddress), MaxRegistrationsPerAddress, "must be at least 1");
         }
 
         if (MaxRegistrationLifetime <= TimeSpan.Zero)
