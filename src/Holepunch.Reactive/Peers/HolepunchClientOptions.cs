@@ -109,6 +109,24 @@ public sealed record HolepunchClientOptions
     /// <value>The default value is 4096.</value>
     public int ReliableWindow { get; init; } = 4096;
 
+    /// <summary>
+    /// The room's secret (extension, see <see cref="RoomSecret"/>): a host registers its room so that the server
+    /// introduces only joiners that prove they know it; a joiner answers the server's challenge with it. The secret
+    /// never leaves the client; only a key derived from it (host) or a proof (joiner) does.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: an open room, as the Godot protocol (whose clients cannot join a
+    /// room with a secret: they see the server's <c>ROOM requires a secret</c> error).
+    /// </value>
+    public string? RoomSecret { get; init; }
+
+    /// <summary>
+    /// The most peers (introduced, punching or confirmed) this client keeps at once; a further introduction is dropped
+    /// and counted in <see cref="ClientStatistics"/> as <c>peer-table-full</c>.
+    /// </summary>
+    /// <value>The default value is 256.</value>
+    public int MaxPeers { get; init; } = 256;
+
     /// <summary>Larger datagrams are dropped unread.</summary>
     /// <value>The default value is 65,507 bytes.</value>
     public int MaxDatagramSize { get; init; } = MessageCodec.MaxUdpPayload;
@@ -158,6 +176,16 @@ public sealed record HolepunchClientOptions
         if (ReliableWindow is < 64 or > 1 << 20)
         {
             problems.Add($"{nameof(ReliableWindow)} must be 64..1048576 (was {ReliableWindow}).");
+        }
+
+        if (RoomSecret is { Length: 0 })
+        {
+            problems.Add($"{nameof(RoomSecret)} must not be empty (use null for an open room).");
+        }
+
+        if (MaxPeers is < 1 or > 65_536)
+        {
+            problems.Add($"{nameof(MaxPeers)} must be 1..65536 (was {MaxPeers}).");
         }
 
         if (MaxDatagramSize is < 512 or > MessageCodec.MaxUdpPayload)

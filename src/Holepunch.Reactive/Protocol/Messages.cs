@@ -25,6 +25,21 @@ public sealed record RegisteringServer(string Sender, IPEndPoint LocalEndPoint, 
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.RegisteringServer;
+
+    /// <summary>
+    /// Extension <c>capabilities</c>: what this host's client supports (for example <c>"relay"</c>); unknown entries
+    /// are ignored. <see langword="null"/> when absent (the Godot client).
+    /// </summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
+    public int? ProtocolVersion { get; init; }
+
+    /// <summary>
+    /// Extension <c>room-verifier</c>: the room's key, derived from its secret (see <see cref="RoomSecret"/>), so that
+    /// only joiners who know the secret are introduced; <see langword="null"/> for an open room (the Godot protocol).
+    /// </summary>
+    public string? RoomVerifier { get; init; }
 }
 
 /// <summary><c>requesting-to-join-server</c>: a peer asks the server to introduce it to a room's host.</summary>
@@ -36,6 +51,21 @@ public sealed record RequestingToJoinServer(string Sender, IPEndPoint LocalEndPo
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.RequestingToJoinServer;
+
+    /// <summary>
+    /// Extension <c>capabilities</c>: what the joiner's client supports (for example <c>"relay"</c>); unknown entries
+    /// are ignored. <see langword="null"/> when absent (the Godot client).
+    /// </summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
+    public int? ProtocolVersion { get; init; }
+
+    /// <summary>Extension <c>challenge</c>: the server's challenge this join answers (see <see cref="RoomSecret"/>); <see langword="null"/> when none.</summary>
+    public string? Challenge { get; init; }
+
+    /// <summary>Extension <c>challenge-response</c>: the proof that the joiner knows the room's secret; <see langword="null"/> when none.</summary>
+    public string? ChallengeResponse { get; init; }
 }
 
 /// <summary><c>confirming-registration</c>: the server accepted a registration or refresh.</summary>
@@ -56,6 +86,18 @@ public sealed record ProvidingPeerHandshakeInfo(string IntendedRecipient, string
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.ProvidingPeerHandshakeInfo;
+
+    /// <summary>
+    /// Extension <c>peer-capabilities</c>: the other peer's capabilities as it announced them to the server;
+    /// <see langword="null"/> when it announced none (or the server does not know the extension).
+    /// </summary>
+    public IReadOnlyList<string>? PeerCapabilities { get; init; }
+
+    /// <summary>
+    /// Extension <c>relay-token</c>: the token of a relay the server keeps for these two peers (see
+    /// <see cref="RelayDatagram"/>); <see langword="null"/> when the server offers none.
+    /// </summary>
+    public string? RelayToken { get; init; }
 }
 
 /// <summary><c>server-error</c>: the server refused a request.</summary>
@@ -65,6 +107,13 @@ public sealed record ServerError(string IntendedRecipient, string Message) : Hol
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.ServerError;
+
+    /// <summary>
+    /// Extension <c>challenge</c>: the room needs a secret, and a join that answers this challenge will be introduced
+    /// (see <see cref="RoomSecret"/>); <see langword="null"/> for a plain error. Clients that do not know the
+    /// extension (the Godot client) see a plain error.
+    /// </summary>
+    public string? Challenge { get; init; }
 }
 
 /// <summary><c>local-global-inqury</c> (sic): a punch probe sent to one of a peer's addresses.</summary>
@@ -85,6 +134,12 @@ public sealed record LocalGlobalInquiry(string Sender, string IntendedRecipient,
 public sealed record LocalGlobalInquiryResponse(string Sender, string IntendedRecipient, bool UsedGlobal)
     : PeerOriginatedMessage(Sender, IntendedRecipient)
 {
+    /// <summary>
+    /// Extension key <c>unsolicited</c>: sent without a probe to answer (for the Godot client, which probes our
+    /// global address once). Our peers count it as heard, not as confirmation; the Godot client ignores the key.
+    /// </summary>
+    public bool Unsolicited { get; init; }
+
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.LocalGlobalInquiryResponse;
 }

@@ -4,8 +4,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Holepunch.Reactive.Rendezvous;
 
-/// <summary>Answers a join: introduces the joiner and the room's host to each other, or says the room is unknown.</summary>
-internal sealed class HandshakeLinker(RegistrationRegistry registry, ReplySender replies, RendezvousMetrics metrics, ILogger logger)
+/// <summary>
+/// Answers a join: introduces the joiner and the room's host to each other, or says the room is unknown. A room with a
+/// secret (see <see cref="RoomSecret"/>) introduces only a join that answers a fresh challenge with the right proof.
+/// </summary>
+internal sealed class HandshakeLinker(
+    RegistrationRegistry registry, JoinChallenges challenges, ReplySender replies, RendezvousMetrics metrics, ILogger logger)
 {
     /// <summary>Handles one <c>requesting-to-join-server</c>.</summary>
     /// <param name="request">The join.</param>
@@ -17,21 +21,52 @@ internal sealed class HandshakeLinker(RegistrationRegistry registry, ReplySender
         if (!found.HasValue)
         {
             RendezvousLog.RoomNotFound(logger, request.Sender, source, request.ServerName);
-            replies.SendError(ServerErrorKind.NotFound, request.Sender, ServerErrors.NotFound(request.ServerName), source, replyFrom);
+            replies.ReplyError(ServerErrorKind.NotFound, request.Sender, ServerErrors.NotFound(request.ServerName), source, replyFrom);
             return;
         }
 
         var host = found.Value;
-        // To the host, from the address the host registered with: the Godot client only listens to that one.
-        replies.Send(
+        if (host.RoomKey is { } key && !ProvesSecret(request, key, source, replyFrom))
+        {
+            return;
+        }
+
+        if (!replies.SendIntroductions(
             new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, request.LocalEndPoint),
             host.GlobalEndPoint,
-            host.ServerAddress);
-        replies.Send(
+            host.ServerAddress,
             new ProvidingPeerHandshakeInfo(request.Sender, host.Name, host.GlobalEndPoint, host.LocalEndPoint),
             source,
-            replyFrom);
+            replyFrom))
+        {
+            return;
+        }
+
         metrics.Joined();
         RendezvousLog.Joined(logger, request.Sender, source, host.Name, host.GlobalEndPoint);
+    }
+
+    /// <summary>Whether the join proves the room's secret; when it does not, the joiner has been answered.</summary>
+    private bool ProvesSecret(RequestingToJoinServer request, byte[] key, IPEndPoint source, IPAddress? replyFrom)
+    {
+        var (joiner, room) = (request.Sender, request.ServerName);
+        if (request.Challenge is not { } challenge || !challenges.IsFresh(challenge, source, joiner, room))
+        {
+            // No answer yet, or to a stale or foreign challenge: a new challenge, which only the joiner's address receives.
+            RendezvousLog.Challenged(logger, joiner, source, room);
+            var error = new ServerError(joiner, ServerErrors.SecretRequired(room)) { Challenge = challenges.Issue(source, joiner, room) };
+            replies.ReplyError(ServerErrorKind.SecretRequired, error, source, replyFrom);
+            return false;
+        }
+
+        if (request.ChallengeResponse is { } response && RoomSecret.IsValidResponse(key, challenge, joiner, room, response))
+        {
+            return true;
+        }
+
+        // A fresh challenge answered wrongly: no new challenge, so a client with the wrong secret stops at once.
+        RendezvousLog.WrongSecret(logger, joiner, source, room);
+        replies.ReplyError(ServerErrorKind.WrongSecret, joiner, ServerErrors.WrongSecret(room), source, replyFrom);
+        return false;
     }
 }

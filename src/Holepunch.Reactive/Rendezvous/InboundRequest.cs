@@ -10,7 +10,8 @@ namespace Holepunch.Reactive.Rendezvous;
 /// <param name="Result">The decoded request, or its rejection.</param>
 /// <param name="Source">Where it came from, and where replies go.</param>
 /// <param name="ReplyFrom">The local address it arrived at, to reply from; <see langword="null"/> for a wildcard.</param>
-internal readonly record struct InboundRequest(DecodeResult Result, IPEndPoint Source, IPAddress? ReplyFrom)
+/// <param name="Size">The datagram's size in bytes: what it earns towards the replies (see <see cref="AmplificationGuard"/>).</param>
+internal readonly record struct InboundRequest(DecodeResult Result, IPEndPoint Source, IPAddress? ReplyFrom, int Size)
 {
     /// <summary>Whether this is a request (the default value stands for a dropped datagram).</summary>
     public bool IsAdmitted => Source is not null;

@@ -22,4 +22,10 @@ public sealed record Registration(
 {
     /// <summary>When the registration expires unless it is refreshed before.</summary>
     public DateTimeOffset ExpiresAt => RefreshedAt + Lifetime;
+
+    /// <summary>Whether joiners must prove that they know the room's secret (the <see cref="Protocol.RoomSecret"/> extension).</summary>
+    public bool RequiresSecret => RoomKey is not null;
+
+    /// <summary>The room key derived from the secret (never the secret itself), to check joiners' proofs with.</summary>
+    internal byte[]? RoomKey { get; init; }
 }

@@ -11,4 +11,8 @@ internal enum RegistrationOutcome
     NameTaken,
     /// <summary>The server holds its maximum of rooms: refused.</summary>
     Full,
+    /// <summary>The source's IP address holds its maximum of rooms: refused.</summary>
+    TooManyFromAddress,
+    /// <summary>The <c>room-verifier</c> is not the base64 of a 32-byte key: refused.</summary>
+    InvalidVerifier,
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reactive.Concurrency;
+using System.Security.Cryptography;
 using Holepunch.Reactive.Collections;
 using Holepunch.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,8 @@ internal sealed class RegistrationRegistry : IDisposable
     private readonly ILogger _logger;
     private readonly int _maxRegistrations;
     private readonly TimeSpan _maxLifetime;
+    private readonly int _maxPerAddress;
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
     private IDisposable? _expiry;
 
     public RegistrationRegistry(IScheduler scheduler, RendezvousServerOptions options, RendezvousMetrics metrics, ILogger logger)
@@ -28,6 +31,7 @@ internal sealed class RegistrationRegistry : IDisposable
         _logger = logger;
         _maxRegistrations = options.MaxRegistrations;
         _maxLifetime = options.MaxRegistrationLifetime;
+        _maxPerAddress = options.MaxRegistrationsPerAddress;
     }
 
     /// <summary>The rooms, read-only.</summary>
@@ -46,28 +50,65 @@ internal sealed class RegistrationRegistry : IDisposable
     /// <param name="serverAddress">The local address it arrived at.</param>
     /// <param name="registration">The stored registration, or the one that holds the name when refused.</param>
     /// <returns>What happened.</returns>
+    /// <remarks>
+    /// Only the owning address may refresh a name, and even a datagram that claims to come from it (a spoofed source)
+    /// cannot shorten the registration's life, nor add, drop or change its room key: a refresh with another key is
+    /// refused as <see cref="RegistrationOutcome.NameTaken"/>.
+    /// </remarks>
     public RegistrationOutcome Register(RegisteringServer request, IPEndPoint source, IPAddress? serverAddress, out Registration? registration)
     {
+        byte[]? key = null;
+        if (request.RoomVerifier is { } verifier && (key = RoomSecret.ParseVerifier(verifier)) is null)
+        {
+            registration = null;
+            return RegistrationOutcome.InvalidVerifier;
+        }
+
         var existing = _cache.Lookup(request.Sender);
-        if (existing.HasValue && !existing.Value.GlobalEndPoint.Equals(source))
+        if (existing.HasValue && (!existing.Value.GlobalEndPoint.Equals(source) || !SameKey(existing.Value.RoomKey, key)))
         {
             registration = existing.Value;
             return RegistrationOutcome.NameTaken;
         }
 
-        if (!existing.HasValue && _cache.Count >= _maxRegistrations)
+        if (!existing.HasValue)
         {
-            registration = null;
-            return RegistrationOutcome.Full;
+            if (_cache.Count >= _maxRegistrations)
+            {
+                registration = null;
+                return RegistrationOutcome.Full;
+            }
+
+            if (_perAddress.GetValueOrDefault(source.Address) >= _maxPerAddress)
+            {
+                registration = null;
+                return RegistrationOutcome.TooManyFromAddress;
+            }
         }
 
+        var now = _scheduler.Now;
         var asked = TimeSpan.FromSeconds(request.SecondsBeforeExpiry);
-        registration = new Registration(
-            request.Sender, source, request.LocalEndPoint, serverAddress, asked < _maxLifetime ? asked : _maxLifetime, _scheduler.Now);
+        var lifetime = asked < _maxLifetime ? asked : _maxLifetime;
+        if (existing.HasValue && existing.Value.ExpiresAt - now > lifetime)
+        {
+            // A refresh never brings the expiry closer: a spoofed "refresh" with a short expiry must not end the room.
+            lifetime = existing.Value.ExpiresAt - now;
+        }
+
+        registration = new Registration(request.Sender, source, request.LocalEndPoint, serverAddress, lifetime, now) { RoomKey = key };
         // An update restarts the entry's expiry timer.
         _cache.AddOrUpdate(registration);
-        return existing.HasValue ? RegistrationOutcome.Refreshed : RegistrationOutcome.Registered;
+        if (existing.HasValue)
+        {
+            return RegistrationOutcome.Refreshed;
+        }
+
+        _perAddress[source.Address] = _perAddress.GetValueOrDefault(source.Address) + 1;
+        return RegistrationOutcome.Registered;
     }
+
+    private static bool SameKey(byte[]? stored, byte[]? given) =>
+        stored is null ? given is null : given is not null && CryptographicOperations.FixedTimeEquals(stored, given);
 
     /// <summary>The room called <paramref name="name"/>, if registered.</summary>
     public Optional<Registration> Lookup(string name) => _cache.Lookup(name);
@@ -82,6 +123,19 @@ internal sealed class RegistrationRegistry : IDisposable
     {
         foreach (var (_, registration) in expired)
         {
+            var address = registration.GlobalEndPoint.Address;
+            if (_perAddress.TryGetValue(address, out var count))
+            {
+                if (count <= 1)
+                {
+                    _perAddress.Remove(address);
+                }
+                else
+                {
+                    _perAddress[address] = count - 1;
+                }
+            }
+
             _metrics.Expired();
             RendezvousLog.Expired(_logger, registration.Name, registration.GlobalEndPoint);
         }

@@ -52,7 +52,7 @@ internal sealed class RendezvousAdmission(
             return Drop(source, RendezvousDropReason.Overloaded);
         }
 
-        return new InboundRequest(result, source, ReplyAddressOf(datagram.LocalEndPoint));
+        return new InboundRequest(result, source, ReplyAddressOf(datagram.LocalEndPoint), datagram.Payload.Length);
     }
 
     /// <summary>The scheduler took one admitted request off the queue.</summary>

@@ -24,4 +24,9 @@ public enum RendezvousDropReason
     NotARequest,
     /// <summary>The server was stopping when the datagram reached it.</summary>
     Stopped,
+    /// <summary>
+    /// The reply would have sent an address more than <see cref="RendezvousServerOptions.AmplificationFactor"/> times the
+    /// bytes received from it (a spoofed source trying to use the server as an amplifier); a join is refused whole.
+    /// </summary>
+    AmplificationLimit,
 }

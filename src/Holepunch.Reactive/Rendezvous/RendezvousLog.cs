@@ -37,11 +37,20 @@ internal static partial class RendezvousLog
     [LoggerMessage(14, LogLevel.Warning, "Room {Room} refused to {Source}: {MaxRegistrations} rooms are registered")]
     public static partial void Full(ILogger logger, string room, IPEndPoint source, int maxRegistrations);
 
+    [LoggerMessage(15, LogLevel.Warning, "Room {Room} refused to {Source}: the address has its maximum of rooms")]
+    public static partial void TooManyFromAddress(ILogger logger, string room, IPEndPoint source);
+
     [LoggerMessage(20, LogLevel.Information, "{Joiner} at {JoinerEndPoint} joined room {Room} at {HostEndPoint}")]
     public static partial void Joined(ILogger logger, string joiner, IPEndPoint joinerEndPoint, string room, IPEndPoint hostEndPoint);
 
     [LoggerMessage(21, LogLevel.Debug, "{Joiner} at {Source} asked for room {Room}, which is not registered")]
     public static partial void RoomNotFound(ILogger logger, string joiner, IPEndPoint source, string room);
+
+    [LoggerMessage(22, LogLevel.Debug, "{Joiner} at {Source} challenged for room {Room}, which has a secret")]
+    public static partial void Challenged(ILogger logger, string joiner, IPEndPoint source, string room);
+
+    [LoggerMessage(23, LogLevel.Information, "{Joiner} at {Source} refused room {Room}: wrong secret")]
+    public static partial void WrongSecret(ILogger logger, string joiner, IPEndPoint source, string room);
 
     [LoggerMessage(30, LogLevel.Debug, "{Kind} from {Source} refused: {Reason} ({Key})")]
     public static partial void InvalidRequest(ILogger logger, MessageKind kind, IPEndPoint source, RejectionReason reason, string key);

@@ -9,7 +9,7 @@ namespace Holepunch.Reactive.Rendezvous;
 internal sealed class RendezvousMetrics : IDisposable
 {
     private static readonly string[] DropTags =
-        ["", "rate-limited", "too-many-sources", "overloaded", "oversize", "malformed", "missing-type", "unknown-type", "not-a-request", "stopped"];
+        ["", "rate-limited", "too-many-sources", "overloaded", "oversize", "malformed", "missing-type", "unknown-type", "not-a-request", "stopped", "amplification-limit"];
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;

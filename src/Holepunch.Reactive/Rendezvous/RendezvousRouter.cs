@@ -12,13 +12,17 @@ namespace Holepunch.Reactive.Rendezvous;
 /// <listheader><term>Request</term><description>Reply (to its source, from the local address it arrived at)</description></listheader>
 /// <item><term>registering-server, new name</term><description><c>confirming-registration</c>; <c>server full</c> at the limit.</description></item>
 /// <item><term>registering-server, same name and address</term><description>Refreshes it; <c>confirming-registration</c>.</description></item>
-/// <item><term>registering-server, name held by another address</term><description><c>server already exists</c>.</description></item>
-/// <item><term>requesting-to-join-server</term><description>Handshake info to both sides, or <c>NAME not found</c>.</description></item>
+/// <item><term>registering-server, name held by another address, or with another room key</term><description><c>server already exists</c>.</description></item>
+/// <item><term>registering-server, the address holds its maximum of rooms</term><description><c>too many servers from this address</c>.</description></item>
+/// <item><term>requesting-to-join-server</term><description>Handshake info to both sides, or <c>NAME not found</c>; for a room
+/// with a secret, a challenge or <c>wrong secret for NAME</c> until the join proves the secret (see <see cref="HandshakeLinker"/>).</description></item>
+/// <item><term>any reply beyond the amplification limit</term><description>None: counted as <see cref="RendezvousDropReason.AmplificationLimit"/>.</description></item>
 /// <item><term>either, with a missing or unusable field</term><description><c>missing info from packet data: KEY</c>.</description></item>
 /// </list>
 /// </remarks>
 internal sealed class RendezvousRouter(
     RendezvousAdmission admission,
+    AmplificationGuard guard,
     RegistrationRegistry registry,
     HandshakeLinker linker,
     ReplySender replies,
@@ -42,6 +46,7 @@ internal sealed class RendezvousRouter(
 
         try
         {
+            guard.BeginRequest(request.Source, request.Size);
             switch (request.Result.Message)
             {
                 case RegisteringServer registering:
@@ -71,20 +76,28 @@ internal sealed class RendezvousRouter(
             case RegistrationOutcome.Registered:
                 metrics.Registered();
                 RendezvousLog.Registered(logger, request.Sender, source, request.LocalEndPoint, registration!.Lifetime);
-                replies.Send(new ConfirmingRegistration(request.Sender), source, from);
+                replies.Reply(new ConfirmingRegistration(request.Sender), source, from);
                 break;
             case RegistrationOutcome.Refreshed:
                 metrics.Refreshed();
                 RendezvousLog.Refreshed(logger, request.Sender, source, registration!.Lifetime);
-                replies.Send(new ConfirmingRegistration(request.Sender), source, from);
+                replies.Reply(new ConfirmingRegistration(request.Sender), source, from);
                 break;
             case RegistrationOutcome.NameTaken:
                 RendezvousLog.NameTaken(logger, request.Sender, source, registration!.GlobalEndPoint);
-                replies.SendError(ServerErrorKind.AlreadyExists, request.Sender, ServerErrors.AlreadyExists, source, from);
+                replies.ReplyError(ServerErrorKind.AlreadyExists, request.Sender, ServerErrors.AlreadyExists, source, from);
                 break;
             case RegistrationOutcome.Full:
                 RendezvousLog.Full(logger, request.Sender, source, maxRegistrations);
-                replies.SendError(ServerErrorKind.Full, request.Sender, ServerErrors.Full, source, from);
+                replies.ReplyError(ServerErrorKind.Full, request.Sender, ServerErrors.Full, source, from);
+                break;
+            case RegistrationOutcome.TooManyFromAddress:
+                RendezvousLog.TooManyFromAddress(logger, request.Sender, source);
+                replies.ReplyError(ServerErrorKind.TooManyFromAddress, request.Sender, ServerErrors.TooManyFromAddress, source, from);
+                break;
+            case RegistrationOutcome.InvalidVerifier:
+                RendezvousLog.InvalidRequest(logger, request.Kind, source, RejectionReason.WrongType, WireNames.RoomVerifier);
+                replies.ReplyError(ServerErrorKind.MissingInfo, request.Sender, ServerErrors.MissingInfo(WireNames.RoomVerifier), source, from);
                 break;
         }
     }
@@ -95,7 +108,7 @@ internal sealed class RendezvousRouter(
         var rejection = request.Result.Rejection;
         var key = rejection.Key ?? "type";
         RendezvousLog.InvalidRequest(logger, rejection.Kind, request.Source, rejection.Reason, key);
-        replies.SendError(
+        replies.ReplyError(
             ServerErrorKind.MissingInfo, rejection.Sender ?? "", ServerErrors.MissingInfo(key), request.Source, request.ReplyFrom);
     }
 }

@@ -47,6 +47,7 @@ public sealed class RendezvousServer : IDisposable
     private readonly SourceRateLimiter _rateLimiter;
     private readonly RegistrationRegistry _registry;
     private readonly RendezvousAdmission _admission;
+    private readonly AmplificationGuard _guard;
     private readonly RendezvousRouter _router;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IDisposable? _inbound;
@@ -83,9 +84,10 @@ public sealed class RendezvousServer : IDisposable
         _registry = registry = new RegistrationRegistry(Scheduler, _options, _metrics, _logger);
         _rateLimiter = new SourceRateLimiter(_options);
         _admission = new RendezvousAdmission(_rateLimiter, _metrics, _logger, _options.MaxDatagramSize, _options.MaxPendingDatagrams);
-        var replies = new ReplySender(transport, _metrics, _logger);
-        var linker = new HandshakeLinker(_registry, replies, _metrics, _logger);
-        _router = new RendezvousRouter(_admission, _registry, linker, replies, _metrics, _logger, _options.MaxRegistrations);
+        _guard = new AmplificationGuard(_options);
+        var replies = new ReplySender(transport, _guard, _metrics, _logger);
+        var linker = new HandshakeLinker(_registry, new JoinChallenges(Scheduler), replies, _metrics, _logger);
+        _router = new RendezvousRouter(_admission, _guard, _registry, linker, replies, _metrics, _logger, _options.MaxRegistrations);
     }
 
     /// <summary>The registered rooms, keyed by name (read-only; changes arrive on <see cref="Scheduler"/>).</summary>
@@ -121,7 +123,12 @@ public sealed class RendezvousServer : IDisposable
 
             _started = true;
             _registry.Start();
-            _replenishment = Scheduler.SchedulePeriodic(_options.SourceReplenishmentPeriod, _rateLimiter.Tick);
+            _replenishment = Scheduler.SchedulePeriodic(this, _options.SourceReplenishmentPeriod, static server =>
+            {
+                server._rateLimiter.Tick();
+                server._guard.Tick();
+                return server;
+            });
             // Decoding happens in Admit, on the receive thread, while the payload is still valid; only the decoded
             // request crosses to the scheduler.
             _inbound = _transport.Received
@@ -176,6 +183,7 @@ public sealed class RendezvousServer : IDisposable
     {
         _registry.Dispose();
         _rateLimiter.Dispose();
+        _guard.Clear();
         RendezvousLog.Stopped(_logger, Counters);
         _metrics.Dispose();
         _completion.TrySetResult();

@@ -24,6 +24,13 @@ public sealed class RendezvousServerOptions
     /// <value>The default value is 10,000. Refreshes of registered rooms are always accepted.</value>
     public int MaxRegistrations { get; set; } = 10_000;
 
+    /// <summary>
+    /// How many rooms one IP address may have registered at once; a new room beyond it gets
+    /// <c>too many servers from this address</c>, so that one machine cannot squat every name.
+    /// </summary>
+    /// <value>The default value is 64 (many hosts can share one address behind a carrier-grade NAT). Must be at least 1.</value>
+    public int MaxRegistrationsPerAddress { get; set; } = 64;
+
     /// <summary>The longest time a registration is kept without a refresh, whatever <c>seconds-before-expiry</c> asks.</summary>
     /// <value>The default value is 300 seconds. Must be positive.</value>
     public TimeSpan MaxRegistrationLifetime { get; set; } = TimeSpan.FromSeconds(300);
@@ -53,6 +60,16 @@ public sealed class RendezvousServerOptions
     public int MaxPendingDatagrams { get; set; } = 4096;
 
     /// <summary>
+    /// How many bytes the server may send an address for each byte received from it (the anti-amplification limit of
+    /// QUIC, RFC 9000 §8). A reply beyond it is not sent and is counted as <see cref="RendezvousDropReason.AmplificationLimit"/>.
+    /// </summary>
+    /// <value>
+    /// The default value is 3. Allowed: 1 to 10. Every reply of the protocol is smaller than the request it answers
+    /// plus about 100 bytes, so an honest peer never meets the limit.
+    /// </value>
+    public int AmplificationFactor { get; set; } = 3;
+
+    /// <summary>
     /// The one scheduler on which every state change happens (registrations, expiry, rate-limit refills, replies).
     /// </summary>
     /// <value>
@@ -77,6 +94,11 @@ public sealed class RendezvousServerOptions
         if (MaxRegistrations < 1)
         {
             Problem(nameof(MaxRegistrations), MaxRegistrations, "must be at least 1");
+        }
+
+        if (MaxRegistrationsPerAddress < 1)
+        {
+            Problem(nameof(MaxRegistrationsPerAddress), MaxRegistrationsPerAddress, "must be at least 1");
         }
 
         if (MaxRegistrationLifetime <= TimeSpan.Zero)
@@ -112,6 +134,11 @@ public sealed class RendezvousServerOptions
         if (MaxPendingDatagrams < 1)
         {
             Problem(nameof(MaxPendingDatagrams), MaxPendingDatagrams, "must be at least 1");
+        }
+
+        if (AmplificationFactor is < 1 or > 10)
+        {
+            Problem(nameof(AmplificationFactor), AmplificationFactor, "must be between 1 and 10");
         }
 
         if (problems.Length > 0)

@@ -11,4 +11,10 @@ internal enum ServerErrorKind
     AlreadyExists,
     /// <summary><c>server full</c>: no room for another registration (our own limit; the reference has none).</summary>
     Full,
+    /// <summary><c>too many servers from this address</c>: the address registers its maximum of rooms (our own limit).</summary>
+    TooManyFromAddress,
+    /// <summary><c>NAME requires a secret</c>, with a challenge: the room has a secret (extension, see <see cref="Protocol.RoomSecret"/>).</summary>
+    SecretRequired,
+    /// <summary><c>wrong secret for NAME</c>: a fresh challenge was answered with the wrong proof.</summary>
+    WrongSecret,
 }

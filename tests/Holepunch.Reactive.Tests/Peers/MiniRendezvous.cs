@@ -79,7 +79,8 @@ internal sealed class MiniRendezvous : IDisposable
                 string? token = null;
                 if (RelayEnabled && host.Relay && join.Capabilities?.Contains("relay") == true)
                 {
-                    token = $"token-{_relays.Count}";
+                    // A re-sent join gets the pair's token again, so both sides hold the same one.
+                    token = _relays.FirstOrDefault(r => r.Value == (join.ServerName, host.Global, join.Sender, from)).Key ?? $"token-{_relays.Count}";
                     _relays[token] = (join.ServerName, host.Global, join.Sender, from);
                 }
 

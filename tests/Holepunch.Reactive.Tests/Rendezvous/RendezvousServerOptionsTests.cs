@@ -14,6 +14,7 @@ public sealed class RendezvousServerOptionsTests
             (options.MaxDatagramSize, options.MaxRegistrations, options.MaxRegistrationLifetime, options.SourceTokenLimit,
              options.SourceTokensPerPeriod, options.SourceReplenishmentPeriod, options.SourceIdleTimeout, options.MaxSources,
              options.MaxPendingDatagrams));
+        Assert.Equal((3, 64), (options.AmplificationFactor, options.MaxRegistrationsPerAddress));
         Assert.Null(options.Scheduler);
         Assert.NotSame(options, options.Validated());
     }
@@ -32,6 +33,8 @@ public sealed class RendezvousServerOptionsTests
             SourceIdleTimeout = TimeSpan.Zero,
             MaxSources = 0,
             MaxPendingDatagrams = 0,
+            AmplificationFactor = 0,
+            MaxRegistrationsPerAddress = 0,
         };
         using var transport = new FakeDatagramTransport();
 
@@ -43,6 +46,7 @@ public sealed class RendezvousServerOptionsTests
             nameof(options.MaxDatagramSize), nameof(options.MaxRegistrations), nameof(options.MaxRegistrationLifetime),
             nameof(options.SourceTokenLimit), nameof(options.SourceTokensPerPeriod), nameof(options.SourceReplenishmentPeriod),
             nameof(options.SourceIdleTimeout), nameof(options.MaxSources), nameof(options.MaxPendingDatagrams),
+            nameof(options.AmplificationFactor), nameof(options.MaxRegistrationsPerAddress),
         })
         {
             Assert.Contains($"- {name} is ", error.Message, StringComparison.Ordinal);

@@ -30,6 +30,12 @@ internal sealed class PeerRegistry(ClientCore core)
 
             Remove(existing, PeerDropReason.Replaced, new PeerNotConnectedException($"Peer '{existing.Name}' rejoined from another address."));
         }
+        else if (_sessions.Count >= core.Options.MaxPeers)
+        {
+            // Bounded: a flood of introductions (or a spoofed server) cannot grow the table or the punching without end.
+            core.Drop("peer-table-full");
+            return;
+        }
 
         var relay = info.RelayToken is { } token && core.Options.EnableRelay ? new RelayPath(core, token, info.PeerName) : null;
         var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay);

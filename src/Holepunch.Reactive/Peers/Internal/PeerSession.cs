@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Holepunch.Reactive.Peers.Events;
 using Holepunch.Reactive.Protocol;
@@ -13,6 +14,7 @@ namespace Holepunch.Reactive.Peers.Internal;
 /// </summary>
 internal sealed class PeerSession
 {
+    private const int LanRetryRounds = 3;
     private readonly ClientCore _core;
     private readonly CancellationTokenSource _cancellation;
     private readonly TaskCompletionSource<bool> _punched = new();
@@ -85,6 +87,16 @@ internal sealed class PeerSession
                 // Echo the way it came: that is the path the peer's NAT lets through.
                 _answeredAnInquiry = true;
                 _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, inquiry.UsedGlobal), via);
+                if (IsConfirmed && Rank(via.Kind) < Rank(Path!.Kind))
+                {
+                    // A triggered check (as ICE): the peer reached us on a better path; probe it back at once,
+                    // now that our answer has opened our NAT towards it.
+                    SendProbe(via, via.Kind != PeerAddressKind.Local);
+                }
+
+                break;
+            case LocalGlobalInquiryResponse { Unsolicited: true }:
+                // Heard, but no answer to a probe of ours: it proves the peer hears us on no path.
                 break;
             case LocalGlobalInquiryResponse:
                 OnProbeAnswered(via);
@@ -194,7 +206,7 @@ internal sealed class PeerSession
         {
             // The Godot client probes our global address only once; if that probe was lost it can still confirm
             // us from an unsolicited response (PROTOCOL.md, quirks).
-            _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, UsedGlobal: true), _globalPath);
+            _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, UsedGlobal: true) { Unsolicited = true }, _globalPath);
         }
     }
 
@@ -211,9 +223,9 @@ internal sealed class PeerSession
         {
             Confirm(via, roundTrip);
         }
-        else if (Path!.Kind == PeerAddressKind.Relay && via.Kind != PeerAddressKind.Relay)
+        else if (Rank(via.Kind) < Rank(Path!.Kind))
         {
-            // Relayed, and a direct probe was answered: upgrade.
+            // A better path answered (direct while relayed, the LAN while global): upgrade.
             SwitchTo(via, roundTrip);
         }
     }
@@ -248,18 +260,32 @@ internal sealed class PeerSession
         UpdateUpgradeProbing();
     }
 
-    /// <summary>While relayed, probe the direct addresses now and then; a direct answer upgrades the path.</summary>
+    /// <summary>Local beats global beats relay: the first answer confirms a peer, a better one later upgrades it.</summary>
+    private static int Rank(PeerAddressKind kind) => kind switch
+    {
+        PeerAddressKind.Local => 0,
+        PeerAddressKind.Global => 1,
+        _ => 2,
+    };
+
+    /// <summary>
+    /// While relayed, probe the direct addresses now and then; confirmed through the global address with a LAN
+    /// address untried (its probe lost), probe the LAN a few more rounds. An answer upgrades the path.
+    /// </summary>
     private void UpdateUpgradeProbing()
     {
+        _upgradeTimer?.Dispose();
+        _upgradeTimer = null;
         if (Path?.Kind == PeerAddressKind.Relay)
         {
-            _upgradeTimer ??= Observable.Interval(_core.Options.RelayUpgradeInterval, _core.Scheduler)
+            _upgradeTimer = Observable.Interval(_core.Options.RelayUpgradeInterval, _core.Scheduler)
                 .Subscribe(_ => SendDirectProbes(attempt: 1));
         }
-        else
+        else if (Path?.Kind == PeerAddressKind.Global && _localPath is { } local)
         {
-            _upgradeTimer?.Dispose();
-            _upgradeTimer = null;
+            _upgradeTimer = Observable.Interval(_core.PunchRunner.Options.ReplyTimeout, _core.Scheduler)
+                .Take(LanRetryRounds)
+                .Subscribe(_ => SendProbe(local, usedGlobal: false));
         }
     }
 

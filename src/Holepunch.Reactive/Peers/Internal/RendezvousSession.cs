@@ -18,6 +18,15 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
     private bool _refreshing;
     private long _lastConfirmedTicks;
     private IPEndPoint _advertised = new(IPAddress.Loopback, 0);
+    private RequestingToJoinServer? _join;
+    private byte[]? _roomKey;
+    private int _challengesAnswered;
+
+    /// <summary>How many challenges one join answers before it gives up (a server that keeps challenging is broken).</summary>
+    private const int MaxChallenges = 3;
+
+    /// <summary>The room key derived from <see cref="HolepunchClientOptions.RoomSecret"/>, once; <see langword="null"/> for an open room.</summary>
+    private byte[]? RoomKey => _roomKey ??= core.Options.RoomSecret is { } secret ? RoomSecret.DeriveKey(secret, core.RoomName) : null;
 
     public bool IsListening { get; private set; } = true;
 
@@ -63,6 +72,8 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
                 core.Registry.Introduce(info);
                 _introduction?.TrySetResult(info);
                 break;
+            case ServerError { Challenge: { } challenge } when TryAnswer(challenge):
+                break;
             case ServerError error:
                 core.Emit(new ServerErrorReceived(error.Message));
                 core.Terminate("server error: " + error.Message, new RendezvousServerException(error.Message));
@@ -95,6 +106,24 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
         core.Terminate($"could not reach host '{host}'", error);
     }
 
+    /// <summary>
+    /// A joiner with the room's secret answers the server's challenge: the join is sent again at once with the proof,
+    /// and its re-sends carry the proof from now on. Without a secret, or after <see cref="MaxChallenges"/>, the
+    /// challenge is an error like any other.
+    /// </summary>
+    private bool TryAnswer(string challenge)
+    {
+        if (core.IsHost || _join is null || RoomKey is not { } key || _challengesAnswered >= MaxChallenges)
+        {
+            return false;
+        }
+
+        _challengesAnswered++;
+        _join = _join with { Challenge = challenge, ChallengeResponse = RoomSecret.ComputeResponse(key, challenge, core.Name, core.RoomName) };
+        core.Send(_join, core.RendezvousEndPoint);
+        return true;
+    }
+
     private async Task RegisterAsync(bool first)
     {
         _refreshing = true;
@@ -103,6 +132,7 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
         {
             Capabilities = Capabilities,
             ProtocolVersion = Capabilities is null ? null : 1,
+            RoomVerifier = RoomKey is { } key ? RoomSecret.ToVerifier(key) : null,
         };
         try
         {
@@ -156,7 +186,7 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
     private async Task JoinAsync()
     {
         _introduction = new TaskCompletionSource<ProvidingPeerHandshakeInfo>();
-        var join = new RequestingToJoinServer(core.Name, _advertised, core.RoomName)
+        _join = new RequestingToJoinServer(core.Name, _advertised, core.RoomName)
         {
             Capabilities = Capabilities,
             ProtocolVersion = Capabilities is null ? null : 1,
@@ -164,7 +194,7 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
         try
         {
             await core.RendezvousRunner.RunAsync(
-                _ => core.Send(join, core.RendezvousEndPoint), _introduction.Task, core.Lifetime).ConfigureAwait(false);
+                _ => core.Send(_join, core.RendezvousEndPoint), _introduction.Task, core.Lifetime).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
