@@ -9,6 +9,9 @@ public enum DatagramOutcome
     /// <summary>Lost on a link (<see cref="LinkOptions.Loss"/>).</summary>
     Lost,
 
+    /// <summary>Dropped between two internet addresses cut off from each other (<see cref="VirtualNetwork.Block"/>).</summary>
+    Blocked,
+
     /// <summary>No host or NAT owns the destination address.</summary>
     NoRoute,
 

@@ -23,7 +23,22 @@ internal sealed class NatMapping
     /// <summary>Gets or sets when the inside endpoint last sent through this mapping (only outbound traffic refreshes it).</summary>
     public DateTimeOffset LastOutbound { get; set; }
 
+    /// <summary>Gets or sets where the inside endpoint last sent through this mapping.</summary>
+    public IPEndPoint? LastDestination { get; set; }
+
     public void Permit(IPEndPoint remote, DateTimeOffset now) => _permissions[remote] = now;
+
+    /// <summary>The same public endpoint, permissions and times under another key (the NAT changed behaviour).</summary>
+    public NatMapping WithKey(NatMappingKey key)
+    {
+        var copy = new NatMapping(key, PublicEndPoint) { LastOutbound = LastOutbound, LastDestination = LastDestination };
+        foreach (var (remote, time) in _permissions)
+        {
+            copy._permissions[remote] = time;
+        }
+
+        return copy;
+    }
 
     public bool IsPermitted(IPEndPoint remote, DateTimeOffset now, TimeSpan timeout) =>
         _permissions.TryGetValue(remote, out var last) && now - last < timeout;

@@ -14,7 +14,7 @@ internal sealed class NatTranslator
     private const int HighestPublicPort = 65535;
 
     private readonly IPAddress _publicAddress;
-    private readonly NatOptions _options;
+    private NatOptions _options;
     private readonly Dictionary<NatMappingKey, NatMapping> _byKey = [];
     private readonly Dictionary<int, NatMapping> _byPort = [];
 
@@ -22,6 +22,31 @@ internal sealed class NatTranslator
     {
         _publicAddress = publicAddress;
         _options = options;
+    }
+
+    /// <summary>
+    /// Changes the NAT's behaviour from now on. Live mappings keep their public ports and are re-keyed under the new
+    /// mapping behaviour by their last destination; where several collapse into one key (becoming endpoint-independent)
+    /// the most recently used one stays.
+    /// </summary>
+    public void Reconfigure(NatOptions options, DateTimeOffset now)
+    {
+        var live = _byPort.Values.Where(m => !Expire(m, now)).OrderBy(m => m.LastOutbound).ToArray();
+        _options = options;
+        _byKey.Clear();
+        _byPort.Clear();
+        foreach (var mapping in live)
+        {
+            var key = NatMappingKey.For(options.Mapping, mapping.Inside, mapping.LastDestination ?? mapping.Inside);
+            if (_byKey.Remove(key, out var older))
+            {
+                _byPort.Remove(older.PublicEndPoint.Port);
+            }
+
+            var rekeyed = mapping.WithKey(key);
+            _byKey[key] = rekeyed;
+            _byPort[rekeyed.PublicEndPoint.Port] = rekeyed;
+        }
     }
 
     /// <summary>Gets the number of mappings still alive at <paramref name="now"/> (and drops the expired ones).</summary>
@@ -55,6 +80,7 @@ internal sealed class NatTranslator
         }
 
         mapping.LastOutbound = now;
+        mapping.LastDestination = destination;
         switch (_options.Filtering)
         {
             case NatBehavior.AddressDependent:

@@ -24,6 +24,7 @@ internal sealed class NetworkFabric : IDisposable
 
     private readonly Subject<DatagramTrace> _trace = new();
     private readonly List<VirtualHost> _hosts = [];
+    private readonly HashSet<(IPAddress, IPAddress)> _blocked = [];
     private bool _disposed;
 
     public NetworkFabric(IScheduler scheduler, int seed, LinkOptions defaultLink)
@@ -102,6 +103,24 @@ internal sealed class NetworkFabric : IDisposable
                 return Disposable.Empty;
             });
             return true;
+        }
+    }
+
+    /// <summary>Cuts two internet addresses off from each other, both ways, or joins them again.</summary>
+    public void SetBlocked(IPAddress a, IPAddress b, bool blocked)
+    {
+        lock (Gate)
+        {
+            if (blocked)
+            {
+                _blocked.Add((a, b));
+                _blocked.Add((b, a));
+            }
+            else
+            {
+                _blocked.Remove((a, b));
+                _blocked.Remove((b, a));
+            }
         }
     }
 
@@ -193,6 +212,12 @@ internal sealed class NetworkFabric : IDisposable
             for (var hop = 0; hop < MaxHops; hop++)
             {
                 var address = packet.Destination.Address;
+                if (realm == Internet && _blocked.Contains((packet.Source.Address, address)))
+                {
+                    Record(DatagramOutcome.Blocked, packet);
+                    return;
+                }
+
                 if (realm.TryGetHost(address, out var host))
                 {
                     Transmit(host.Link, packet with { Receiver = host }, static (_, p) =>

@@ -15,16 +15,33 @@ public sealed class VirtualNat
         Fabric = fabric;
         Outside = outside;
         PublicAddress = publicAddress;
-        Options = options;
         Inside = new AddressRealm(this);
         Translator = new NatTranslator(publicAddress, options);
+        Options = options;
     }
 
     /// <summary>Gets the NAT's address on its outside (on the internet, or behind <see cref="Parent"/>).</summary>
     public IPAddress PublicAddress { get; }
 
-    /// <summary>Gets the NAT's behaviour.</summary>
-    public NatOptions Options { get; }
+    /// <summary>
+    /// Gets or sets the NAT's behaviour. Setting it models a NAT that changes mid-test (a router update, a carrier
+    /// NAT that starts preserving mappings): live mappings keep their public ports and are re-keyed under the new
+    /// mapping behaviour; everything after follows the new options.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public NatOptions Options
+    {
+        get;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            lock (Fabric.Gate)
+            {
+                field = value;
+                Translator.Reconfigure(value, Fabric.Scheduler.Now);
+            }
+        }
+    }
 
     /// <summary>Gets the NAT this one sits behind, or <see langword="null"/> when it is on the internet.</summary>
     public VirtualNat? Parent => Outside.Owner;

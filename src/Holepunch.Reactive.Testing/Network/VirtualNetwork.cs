@@ -74,6 +74,19 @@ public sealed class VirtualNetwork : IDisposable
     public VirtualNat AddNat(IPAddress publicAddress, NatOptions? options = null) => _fabric.AddNat(_fabric.Internet, publicAddress, options);
 
     /// <summary>
+    /// Drops every datagram between two internet addresses (a route failure, a firewall between two ISPs), both ways,
+    /// until <see cref="Unblock"/>; each other address still reaches both.
+    /// </summary>
+    /// <param name="a">One public address (a host on the internet, or a NAT's public address).</param>
+    /// <param name="b">The other.</param>
+    public void Block(IPAddress a, IPAddress b) => _fabric.SetBlocked(a, b, blocked: true);
+
+    /// <summary>Lets datagrams between two internet addresses pass again.</summary>
+    /// <param name="a">One public address.</param>
+    /// <param name="b">The other.</param>
+    public void Unblock(IPAddress a, IPAddress b) => _fabric.SetBlocked(a, b, blocked: false);
+
+    /// <summary>
     /// Disposes every bound transport (completing its <see cref="Transport.IDatagramTransport.Received"/>) and completes
     /// <see cref="Trace"/>. Datagrams still in flight are then dropped as <see cref="DatagramOutcome.NoListener"/>.
     /// </summary>

@@ -58,9 +58,38 @@ public sealed record HolepunchClientOptions
     /// <value>The default value is 1 s per attempt, 3 attempts.</value>
     public RequestRetryOptions RendezvousRetry { get; init; } = RequestRetryOptions.Default;
 
-    /// <summary>How punch probes, peer checks and reliable messages are re-sent.</summary>
+    /// <summary>How rounds of direct punch probes are re-sent before giving up (or turning to the relay).</summary>
+    /// <value>The default value is 1 s per round, 3 rounds, as the reference.</value>
+    public RequestRetryOptions PunchRetry { get; init; } = RequestRetryOptions.Default;
+
+    /// <summary>
+    /// The pause between a round's probe to the peer's local address and the one to its global address (ICE paces
+    /// its checks 50 ms apart); the local one goes first so that a LAN path wins a tie.
+    /// </summary>
+    /// <value>The default value is 50 milliseconds.</value>
+    public TimeSpan ProbePacing { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Whether to announce relay support, so that the server may relay between us and a peer that also supports it
+    /// when no direct path can be punched. The deployed Godot client ignores the announcement.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool EnableRelay { get; init; } = true;
+
+    /// <summary>While relayed, how often the direct addresses are probed again (an answer upgrades the path).</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan RelayUpgradeInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How relay probes and peer checks are re-sent (their total is how long a dead path goes unnoticed after a check).</summary>
     /// <value>The default value is 1 s per attempt, 3 attempts.</value>
     public RequestRetryOptions PeerRetry { get; init; } = RequestRetryOptions.Default;
+
+    /// <summary>
+    /// How reliable messages are re-sent. To carry messages across a path switch (direct to relay) without a
+    /// timeout, make its total longer than <see cref="PeerCheckInterval"/> plus <see cref="PeerRetry"/>'s total.
+    /// </summary>
+    /// <value>The default value is 1 s per attempt, 3 attempts, as the reference.</value>
+    public RequestRetryOptions ReliableRetry { get; init; } = RequestRetryOptions.Default;
 
     /// <summary>Whether reliable messages from one peer are delivered in the order they were sent.</summary>
     /// <value>The default value is <see langword="false"/>, as the reference.</value>
@@ -129,6 +158,11 @@ public sealed record HolepunchClientOptions
         Positive(problems, RegistrationRefreshInterval, nameof(RegistrationRefreshInterval));
         Positive(problems, PeerCheckInterval, nameof(PeerCheckInterval));
         Positive(problems, OrderedDeliveryGapTimeout, nameof(OrderedDeliveryGapTimeout));
+        Positive(problems, RelayUpgradeInterval, nameof(RelayUpgradeInterval));
+        if (ProbePacing < TimeSpan.Zero || ProbePacing >= (PunchRetry ?? RequestRetryOptions.Default).ReplyTimeout)
+        {
+            problems.Add($"{nameof(ProbePacing)} must be zero or more and shorter than the punch reply timeout (was {ProbePacing}).");
+        }
         if (RegistrationValidity.TotalSeconds > int.MaxValue || RegistrationValidity.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             problems.Add($"{nameof(RegistrationValidity)} must be whole seconds (was {RegistrationValidity}).");
@@ -161,6 +195,8 @@ public sealed record HolepunchClientOptions
 
         problems.AddRange((RendezvousRetry ?? RequestRetryOptions.Default).Validate(nameof(RendezvousRetry)));
         problems.AddRange((PeerRetry ?? RequestRetryOptions.Default).Validate(nameof(PeerRetry)));
+        problems.AddRange((PunchRetry ?? RequestRetryOptions.Default).Validate(nameof(PunchRetry)));
+        problems.AddRange((ReliableRetry ?? RequestRetryOptions.Default).Validate(nameof(ReliableRetry)));
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid holepunch client options: " + string.Join(" ", problems));

@@ -7,4 +7,6 @@ public enum PeerAddressKind
     Local,
     /// <summary>The address the rendezvous server saw: the peer's NAT mapping on the internet.</summary>
     Global,
+    /// <summary>Through the rendezvous server's relay: no direct path could be punched.</summary>
+    Relay,
 }

@@ -15,6 +15,12 @@ namespace Holepunch.Reactive.Protocol;
 /// <c>peer-message</c>; numbers as <c>4000</c> or <c>4000.0</c>; keys in any order; unknown keys ignored)
 /// and never throws: bad input becomes a <see cref="Rejection"/>. Encoding writes the spelling the deployed
 /// Godot client understands, in its key order, as compact JSON.
+/// <para>
+/// Extensions (relay, capabilities, NAT probes) add optional keys to Godot's messages, written only when set and after
+/// the keys Godot knows, and decoded leniently: an extension key of the wrong type counts as absent, never as a
+/// rejection. The extension messages (<see cref="RelayDatagram"/>, <see cref="RelayRefused"/>, <see cref="NatProbe"/>,
+/// <see cref="NatProbeResponse"/>) are decoded as strictly as Godot's own.
+/// </para>
 /// </remarks>
 public static class MessageCodec
 {
@@ -81,6 +87,8 @@ public static class MessageCodec
                 WriteLocalEndPoint(w, m.LocalEndPoint);
                 w.WriteNumber(WireNames.SecondsBeforeExpiry, m.SecondsBeforeExpiry);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteExtension(w, WireNames.Capabilities, m.Capabilities);
+                WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
                 WriteExtension(w, WireNames.RoomVerifier, m.RoomVerifier);
                 break;
             case RequestingToJoinServer m:
@@ -88,6 +96,8 @@ public static class MessageCodec
                 WriteLocalEndPoint(w, m.LocalEndPoint);
                 w.WriteString(WireNames.ServerName, m.ServerName);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteExtension(w, WireNames.Capabilities, m.Capabilities);
+                WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
                 WriteExtension(w, WireNames.Challenge, m.Challenge);
                 WriteExtension(w, WireNames.ChallengeResponse, m.ChallengeResponse);
                 break;
@@ -101,6 +111,8 @@ public static class MessageCodec
                 WriteAddress(w, WireNames.GlobalAddress, m.GlobalEndPoint);
                 WriteAddress(w, WireNames.LocalAddress, m.LocalEndPoint);
                 w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                WriteExtension(w, WireNames.PeerCapabilities, m.PeerCapabilities);
+                WriteExtension(w, WireNames.RelayToken, m.RelayToken);
                 break;
             case ServerError m:
                 w.WriteString(WireNames.Type, WireNames.ServerError);
@@ -117,6 +129,11 @@ public static class MessageCodec
                 w.WriteBoolean(WireNames.UsedGlobal, m.UsedGlobal);
                 w.WriteString(WireNames.Type, WireNames.LocalGlobalInquiryResponse);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
+                if (m.Unsolicited)
+                {
+                    w.WriteBoolean(WireNames.Unsolicited, true);
+                }
+
                 break;
             case PeerCheck m:
                 w.WriteString(WireNames.Type, WireNames.PeerCheck);
@@ -150,6 +167,35 @@ public static class MessageCodec
                 w.WriteString(WireNames.Type, WireNames.ReliablePeerMessageResponse);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
                 break;
+            case RelayDatagram m:
+                if (m.Payload.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ArgumentException("A relay datagram's payload must be a JSON object.", nameof(message));
+                }
+
+                w.WriteString(WireNames.Type, WireNames.RelayDatagram);
+                w.WriteString(WireNames.RelayToken, m.RelayToken);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                w.WritePropertyName(WireNames.Payload);
+                WriteVerbatim(w, m.Payload);
+                break;
+            case RelayRefused m:
+                w.WriteString(WireNames.Type, WireNames.RelayRefused);
+                w.WriteString(WireNames.RelayToken, m.RelayToken);
+                w.WriteString(WireNames.Message, m.Message);
+                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                break;
+            case NatProbe m:
+                w.WriteString(WireNames.Type, WireNames.NatProbe);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                w.WriteNumber(WireNames.ProbeId, m.ProbeId);
+                break;
+            case NatProbeResponse m:
+                w.WriteString(WireNames.Type, WireNames.NatProbeResponse);
+                w.WriteNumber(WireNames.ProbeId, m.ProbeId);
+                WriteAddress(w, WireNames.ObservedAddress, m.ObservedAddress);
+                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                break;
             default:
                 throw new ArgumentException($"Unknown message type {message.GetType()}.", nameof(message));
         }
@@ -170,6 +216,45 @@ public static class MessageCodec
         {
             w.WriteString(key, value);
         }
+    }
+
+    /// <summary>An optional extension key, written only when set, after the keys the Godot client knows.</summary>
+    private static void WriteExtension(Utf8JsonWriter w, string key, int? value)
+    {
+        if (value is { } number)
+        {
+            w.WriteNumber(key, number);
+        }
+    }
+
+    /// <summary>An optional extension key, written only when set, after the keys the Godot client knows.</summary>
+    private static void WriteExtension(Utf8JsonWriter w, string key, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        w.WriteStartArray(key);
+        for (var i = 0; i < values.Count; i++)
+        {
+            w.WriteStringValue(values[i]);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Writes a value as the bytes it was parsed from, so that a relay forwards a payload byte for byte (whitespace and
+    /// escapes included) rather than a re-serialisation of it.
+    /// </summary>
+    private static void WriteVerbatim(Utf8JsonWriter w, JsonElement value)
+    {
+#if NET9_0_OR_GREATER
+        w.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+#else
+        w.WriteRawValue(value.GetRawText(), skipInputValidation: true);
+#endif
     }
 
     /// <summary>Both spellings: the Godot client reads <c>local-address</c>, the Python server <c>local-ip</c>/<c>local-port</c>.</summary>

@@ -25,6 +25,14 @@ internal ref struct MessageDecoder
     private Field<JsonElement> _message;
     private Field<long> _messageId;
     private Field<bool> _usedGlobal;
+    private Field<bool> _unsolicited;
+    private Field<string[]> _capabilities;
+    private Field<int> _protocolVersion;
+    private Field<string[]> _peerCapabilities;
+    private Field<string> _relayToken;
+    private Field<JsonElement> _payload;
+    private Field<long> _probeId;
+    private Field<IPEndPoint> _observedAddress;
     private Field<string> _roomVerifier;
     private Field<string> _challenge;
     private Field<string> _challengeResponse;
@@ -116,6 +124,14 @@ internal ref struct MessageDecoder
             else if (reader.ValueTextEquals(WireNames.Message)) { reader.Read(); _message = ReadMessage(ref reader, _hasEscapes); }
             else if (reader.ValueTextEquals(WireNames.MessageId)) { reader.Read(); _messageId = ReadId(ref reader); }
             else if (reader.ValueTextEquals(WireNames.UsedGlobal)) { reader.Read(); _usedGlobal = ReadBool(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Unsolicited)) { reader.Read(); _unsolicited = ReadBool(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Capabilities)) { reader.Read(); _capabilities = ReadStrings(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.ProtocolVersion)) { reader.Read(); _protocolVersion = ReadInt32(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.PeerCapabilities)) { reader.Read(); _peerCapabilities = ReadStrings(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.RelayToken)) { reader.Read(); _relayToken = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Payload)) { reader.Read(); _payload = ReadPayload(ref reader, _hasEscapes); }
+            else if (reader.ValueTextEquals(WireNames.ProbeId)) { reader.Read(); _probeId = ReadId(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.ObservedAddress)) { reader.Read(); _observedAddress = ReadAddress(ref reader); }
             else if (reader.ValueTextEquals(WireNames.RoomVerifier)) { reader.Read(); _roomVerifier = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.Challenge)) { reader.Read(); _challenge = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.ChallengeResponse)) { reader.Read(); _challengeResponse = ReadString(ref reader); }
@@ -139,20 +155,27 @@ internal ref struct MessageDecoder
             MessageKind.RegisteringServer => new RegisteringServer(
                 Require(_sender, WireNames.Sender), RequireLocalEndPoint(),
                 Require(_secondsBeforeExpiry, WireNames.SecondsBeforeExpiry))
-            { RoomVerifier = Extension(_roomVerifier) },
+            { Capabilities = Extension(_capabilities), ProtocolVersion = Extension(_protocolVersion), RoomVerifier = Extension(_roomVerifier) },
             MessageKind.RequestingToJoinServer => new RequestingToJoinServer(
                 Require(_sender, WireNames.Sender), RequireLocalEndPoint(), Require(_serverName, WireNames.ServerName))
-            { Challenge = Extension(_challenge), ChallengeResponse = Extension(_challengeResponse) },
+            {
+                Capabilities = Extension(_capabilities),
+                ProtocolVersion = Extension(_protocolVersion),
+                Challenge = Extension(_challenge),
+                ChallengeResponse = Extension(_challengeResponse),
+            },
             MessageKind.ConfirmingRegistration => new ConfirmingRegistration(Optional(_recipient, WireNames.IntendedRecipient)),
             MessageKind.ProvidingPeerHandshakeInfo => new ProvidingPeerHandshakeInfo(
                 Optional(_recipient, WireNames.IntendedRecipient), Require(_peerName, WireNames.PeerName),
-                Require(_globalAddress, WireNames.GlobalAddress), Require(_localAddress, WireNames.LocalAddress)),
+                Require(_globalAddress, WireNames.GlobalAddress), Require(_localAddress, WireNames.LocalAddress))
+            { PeerCapabilities = Extension(_peerCapabilities), RelayToken = Extension(_relayToken) },
             MessageKind.ServerError => new ServerError(Optional(_recipient, WireNames.IntendedRecipient), RequireStringMessage())
             { Challenge = Extension(_challenge) },
             MessageKind.LocalGlobalInquiry => new LocalGlobalInquiry(
                 Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_usedGlobal, WireNames.UsedGlobal)),
             MessageKind.LocalGlobalInquiryResponse => new LocalGlobalInquiryResponse(
-                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_usedGlobal, WireNames.UsedGlobal)),
+                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient), Require(_usedGlobal, WireNames.UsedGlobal))
+            { Unsolicited = _unsolicited.Status == FieldStatus.Present && _unsolicited.Value },
             MessageKind.PeerCheck => new PeerCheck(Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient)),
             MessageKind.PeerCheckResponse => new PeerCheckResponse(Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient)),
             MessageKind.UnreliablePeerMessage => new UnreliablePeerMessage(
@@ -163,6 +186,15 @@ internal ref struct MessageDecoder
             MessageKind.ReliablePeerMessageResponse => new ReliablePeerMessageResponse(
                 Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient),
                 Require(_messageId, WireNames.MessageId), _message.Status == FieldStatus.Present ? _message.Value : null),
+            MessageKind.RelayDatagram => new RelayDatagram(
+                Require(_sender, WireNames.Sender), Optional(_recipient, WireNames.IntendedRecipient),
+                Require(_relayToken, WireNames.RelayToken), Require(_payload, WireNames.Payload)),
+            MessageKind.RelayRefused => new RelayRefused(
+                Optional(_recipient, WireNames.IntendedRecipient), Require(_relayToken, WireNames.RelayToken), RequireStringMessage()),
+            MessageKind.NatProbe => new NatProbe(Require(_sender, WireNames.Sender), Require(_probeId, WireNames.ProbeId)),
+            MessageKind.NatProbeResponse => new NatProbeResponse(
+                Optional(_recipient, WireNames.IntendedRecipient), Require(_probeId, WireNames.ProbeId),
+                Require(_observedAddress, WireNames.ObservedAddress)),
             _ => Fail<HolepunchMessage>(RejectionReason.UnknownType, WireNames.Type),
         };
 
@@ -195,7 +227,11 @@ internal ref struct MessageDecoder
         field.Status == FieldStatus.Missing ? "" : Require(field, key);
 
     /// <summary>An optional extension key: a value of the wrong type counts as absent, as an unknown key would.</summary>
-    private static string? Extension(Field<string> field) => field.Status == FieldStatus.Present ? field.Value : null;
+    private static T? Extension<T>(Field<T> field)
+        where T : class => field.Status == FieldStatus.Present ? field.Value : null;
+
+    /// <summary>An optional extension key: a value of the wrong type or out of range counts as absent.</summary>
+    private static int? Extension(Field<int> field) => field.Status == FieldStatus.Present ? field.Value : null;
 
     private IPEndPoint RequireLocalEndPoint()
     {
@@ -245,6 +281,43 @@ internal ref struct MessageDecoder
         }
 
         return new Field<JsonElement>(JsonElement.ParseValue(ref reader));
+    }
+
+    /// <summary>A value that must be a JSON object (a relayed message); anything else is <see cref="RejectionReason.WrongType"/>.</summary>
+    private static Field<JsonElement> ReadPayload(ref Utf8JsonReader reader, bool hasEscapes)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return Field<JsonElement>.Invalid(RejectionReason.WrongType);
+        }
+
+        return ReadMessage(ref reader, hasEscapes);
+    }
+
+    /// <summary>An array of strings; entries of another type are skipped, a value that is not an array is <see cref="RejectionReason.WrongType"/>.</summary>
+    private static Field<string[]> ReadStrings(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return Field<string[]>.Invalid(RejectionReason.WrongType);
+        }
+
+        var values = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                values.Add(reader.GetString()!);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return new Field<string[]>([.. values]);
     }
 
     /// <summary>

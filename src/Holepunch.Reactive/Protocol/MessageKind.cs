@@ -29,4 +29,12 @@ public enum MessageKind
     ReliablePeerMessage,
     /// <summary><c>reliable-peer-message-response</c>: a reliable message's acknowledgement.</summary>
     ReliablePeerMessageResponse,
+    /// <summary><c>relay-datagram</c> (extension): a message carried through the server's relay.</summary>
+    RelayDatagram,
+    /// <summary><c>relay-refused</c> (extension): the server did not forward a relay datagram.</summary>
+    RelayRefused,
+    /// <summary><c>nat-probe</c> (extension): asks which public address the server sees.</summary>
+    NatProbe,
+    /// <summary><c>nat-probe-response</c> (extension): the observed public address.</summary>
+    NatProbeResponse,
 }

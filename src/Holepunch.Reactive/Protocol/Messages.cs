@@ -27,6 +27,15 @@ public sealed record RegisteringServer(string Sender, IPEndPoint LocalEndPoint, 
     public override MessageKind Kind => MessageKind.RegisteringServer;
 
     /// <summary>
+    /// Extension <c>capabilities</c>: what this host's client supports (for example <c>"relay"</c>); unknown entries
+    /// are ignored. <see langword="null"/> when absent (the Godot client).
+    /// </summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
+    public int? ProtocolVersion { get; init; }
+
+    /// <summary>
     /// Extension <c>room-verifier</c>: the room's key, derived from its secret (see <see cref="RoomSecret"/>), so that
     /// only joiners who know the secret are introduced; <see langword="null"/> for an open room (the Godot protocol).
     /// </summary>
@@ -42,6 +51,15 @@ public sealed record RequestingToJoinServer(string Sender, IPEndPoint LocalEndPo
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.RequestingToJoinServer;
+
+    /// <summary>
+    /// Extension <c>capabilities</c>: what the joiner's client supports (for example <c>"relay"</c>); unknown entries
+    /// are ignored. <see langword="null"/> when absent (the Godot client).
+    /// </summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
+    public int? ProtocolVersion { get; init; }
 
     /// <summary>Extension <c>challenge</c>: the server's challenge this join answers (see <see cref="RoomSecret"/>); <see langword="null"/> when none.</summary>
     public string? Challenge { get; init; }
@@ -68,6 +86,18 @@ public sealed record ProvidingPeerHandshakeInfo(string IntendedRecipient, string
 {
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.ProvidingPeerHandshakeInfo;
+
+    /// <summary>
+    /// Extension <c>peer-capabilities</c>: the other peer's capabilities as it announced them to the server;
+    /// <see langword="null"/> when it announced none (or the server does not know the extension).
+    /// </summary>
+    public IReadOnlyList<string>? PeerCapabilities { get; init; }
+
+    /// <summary>
+    /// Extension <c>relay-token</c>: the token of a relay the server keeps for these two peers (see
+    /// <see cref="RelayDatagram"/>); <see langword="null"/> when the server offers none.
+    /// </summary>
+    public string? RelayToken { get; init; }
 }
 
 /// <summary><c>server-error</c>: the server refused a request.</summary>
@@ -104,6 +134,12 @@ public sealed record LocalGlobalInquiry(string Sender, string IntendedRecipient,
 public sealed record LocalGlobalInquiryResponse(string Sender, string IntendedRecipient, bool UsedGlobal)
     : PeerOriginatedMessage(Sender, IntendedRecipient)
 {
+    /// <summary>
+    /// Extension key <c>unsolicited</c>: sent without a probe to answer (for the Godot client, which probes our
+    /// global address once). Our peers count it as heard, not as confirmation; the Godot client ignores the key.
+    /// </summary>
+    public bool Unsolicited { get; init; }
+
     /// <inheritdoc/>
     public override MessageKind Kind => MessageKind.LocalGlobalInquiryResponse;
 }

@@ -16,6 +16,16 @@ internal static class WireNames
     public const string Message = "message";
     public const string MessageId = "message-id";
     public const string UsedGlobal = "used-global";
+    public const string Unsolicited = "unsolicited";
+
+    // Extension keys (relay and capabilities, NAT diagnostics): optional on Godot's messages, which ignore unknown keys.
+    public const string Capabilities = "capabilities";
+    public const string ProtocolVersion = "protocol-version";
+    public const string PeerCapabilities = "peer-capabilities";
+    public const string RelayToken = "relay-token";
+    public const string Payload = "payload";
+    public const string ProbeId = "probe-id";
+    public const string ObservedAddress = "observed-address";
 
     // Extension keys (room secrets, RoomSecret.cs): optional, ignored by clients and servers that do not know them.
     public const string RoomVerifier = "room-verifier";
@@ -38,6 +48,10 @@ internal static class WireNames
     public const string PeerMessageSeed = "peer-message";
     public const string ReliablePeerMessage = "reliable-peer-message";
     public const string ReliablePeerMessageResponse = "reliable-peer-message-response";
+    public const string RelayDatagram = "relay-datagram";
+    public const string RelayRefused = "relay-refused";
+    public const string NatProbe = "nat-probe";
+    public const string NatProbeResponse = "nat-probe-response";
 
     /// <summary>The wire <c>type</c> a kind is sent as.</summary>
     public static string TypeOf(MessageKind kind) => kind switch
@@ -54,6 +68,10 @@ internal static class WireNames
         MessageKind.UnreliablePeerMessage => UnreliablePeerMessage,
         MessageKind.ReliablePeerMessage => ReliablePeerMessage,
         MessageKind.ReliablePeerMessageResponse => ReliablePeerMessageResponse,
+        MessageKind.RelayDatagram => RelayDatagram,
+        MessageKind.RelayRefused => RelayRefused,
+        MessageKind.NatProbe => NatProbe,
+        MessageKind.NatProbeResponse => NatProbeResponse,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -74,6 +92,10 @@ internal static class WireNames
         _ when type.SequenceEqual("peer-message"u8) => MessageKind.UnreliablePeerMessage,
         _ when type.SequenceEqual("reliable-peer-message"u8) => MessageKind.ReliablePeerMessage,
         _ when type.SequenceEqual("reliable-peer-message-response"u8) => MessageKind.ReliablePeerMessageResponse,
+        _ when type.SequenceEqual("relay-datagram"u8) => MessageKind.RelayDatagram,
+        _ when type.SequenceEqual("relay-refused"u8) => MessageKind.RelayRefused,
+        _ when type.SequenceEqual("nat-probe"u8) => MessageKind.NatProbe,
+        _ when type.SequenceEqual("nat-probe-response"u8) => MessageKind.NatProbeResponse,
         _ => MessageKind.Unknown,
     };
 }

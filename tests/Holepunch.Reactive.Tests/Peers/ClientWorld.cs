@@ -52,6 +52,7 @@ internal sealed class ClientWorld : IDisposable
         Transport = transport,
         Scheduler = Scheduler,
         PeerRetry = peerRetry ?? RequestRetryOptions.Default,
+        ReliableRetry = peerRetry ?? RequestRetryOptions.Default,
     };
 
     public HolepunchClient Client(IDatagramTransport transport, RequestRetryOptions? peerRetry = null) =>

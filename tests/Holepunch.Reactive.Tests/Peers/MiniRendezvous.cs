@@ -13,7 +13,8 @@ internal sealed class MiniRendezvous : IDisposable
 {
     private readonly IDatagramTransport _socket;
     private readonly IDisposable _subscription;
-    private readonly Dictionary<string, (IPEndPoint Global, IPEndPoint Local)> _rooms = [];
+    private readonly Dictionary<string, (IPEndPoint Global, IPEndPoint Local, bool Relay)> _rooms = [];
+    private readonly Dictionary<string, (string A, IPEndPoint AtA, string B, IPEndPoint AtB)> _relays = [];
 
     public MiniRendezvous(IDatagramTransport socket, Func<long> clock)
     {
@@ -33,6 +34,11 @@ internal sealed class MiniRendezvous : IDisposable
     public IPEndPoint EndPoint => _socket.LocalEndPoint;
 
     public bool Silent { get; set; }
+
+    /// <summary>Whether to issue relay tokens to pairs that both announce relay support, and relay for them.</summary>
+    public bool RelayEnabled { get; set; }
+
+    public int RelayedDatagrams { get; private set; }
 
     public string? ErrorReply { get; set; }
 
@@ -57,7 +63,7 @@ internal sealed class MiniRendezvous : IDisposable
             return;
         }
 
-        if (ErrorReply is { } error && message is PeerOriginatedMessage request)
+        if (ErrorReply is { } error && message is RegisteringServer or RequestingToJoinServer && message is PeerOriginatedMessage request)
         {
             Send(new ServerError(request.Sender, error), from);
             return;
@@ -66,12 +72,30 @@ internal sealed class MiniRendezvous : IDisposable
         switch (message)
         {
             case RegisteringServer registration:
-                _rooms[registration.Sender] = (from, registration.LocalEndPoint);
+                _rooms[registration.Sender] = (from, registration.LocalEndPoint, registration.Capabilities?.Contains("relay") == true);
                 Send(new ConfirmingRegistration(registration.Sender), from);
                 break;
             case RequestingToJoinServer join when _rooms.TryGetValue(join.ServerName, out var host):
-                Send(new ProvidingPeerHandshakeInfo(join.ServerName, join.Sender, from, join.LocalEndPoint), host.Global);
-                Send(new ProvidingPeerHandshakeInfo(join.Sender, join.ServerName, host.Global, host.Local), from);
+                string? token = null;
+                if (RelayEnabled && host.Relay && join.Capabilities?.Contains("relay") == true)
+                {
+                    // A re-sent join gets the pair's token again, so both sides hold the same one.
+                    token = _relays.FirstOrDefault(r => r.Value == (join.ServerName, host.Global, join.Sender, from)).Key ?? $"token-{_relays.Count}";
+                    _relays[token] = (join.ServerName, host.Global, join.Sender, from);
+                }
+
+                Send(new ProvidingPeerHandshakeInfo(join.ServerName, join.Sender, from, join.LocalEndPoint) { RelayToken = token }, host.Global);
+                Send(new ProvidingPeerHandshakeInfo(join.Sender, join.ServerName, host.Global, host.Local) { RelayToken = token }, from);
+                break;
+            case RelayDatagram relayed when _relays.TryGetValue(relayed.RelayToken, out var pair):
+                var (to, recipient) = relayed.Sender == pair.A && from.Equals(pair.AtA) ? (pair.AtB, pair.B)
+                    : relayed.Sender == pair.B && from.Equals(pair.AtB) ? (pair.AtA, pair.A) : (null, "");
+                if (to is not null)
+                {
+                    RelayedDatagrams++;
+                    Send(relayed with { IntendedRecipient = recipient }, to);
+                }
+
                 break;
             case RequestingToJoinServer join:
                 Send(new ServerError(join.Sender, $"{join.ServerName} not found"), from);

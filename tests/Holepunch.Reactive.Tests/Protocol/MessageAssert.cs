@@ -43,9 +43,21 @@ internal static class MessageAssert
             a with { Message = null } == b with { Message = null }
             && a.Message.HasValue == b.Message.HasValue
             && (!a.Message.HasValue || JsonElement.DeepEquals(a.Message.Value, b.Message!.Value)),
+        (RelayDatagram a, RelayDatagram b) =>
+            a with { Payload = default } == b with { Payload = default } && JsonElement.DeepEquals(a.Payload, b.Payload),
+        // Capability lists are compared by reference in the records: compare their contents here.
+        (RegisteringServer a, RegisteringServer b) =>
+            a with { Capabilities = null } == b with { Capabilities = null } && SameStrings(a.Capabilities, b.Capabilities),
+        (RequestingToJoinServer a, RequestingToJoinServer b) =>
+            a with { Capabilities = null } == b with { Capabilities = null } && SameStrings(a.Capabilities, b.Capabilities),
+        (ProvidingPeerHandshakeInfo a, ProvidingPeerHandshakeInfo b) =>
+            a with { PeerCapabilities = null } == b with { PeerCapabilities = null } && SameStrings(a.PeerCapabilities, b.PeerCapabilities),
         (null, _) or (_, null) => false,
         _ => x.Equals(y),
     };
+
+    public static bool SameStrings(IReadOnlyList<string>? x, IReadOnlyList<string>? y) =>
+        x is null ? y is null : y is not null && x.SequenceEqual(y, StringComparer.Ordinal);
 
     /// <summary>Whether two decode results are the same: equal rejections, or equal messages.</summary>
     public static bool AreSame(DecodeResult x, DecodeResult y) =>
@@ -57,6 +69,12 @@ internal static class MessageAssert
         UnreliablePeerMessage m => $"{m with { Message = default }} message={m.Message.GetRawText()}",
         ReliablePeerMessage m => $"{m with { Message = default }} message={m.Message.GetRawText()}",
         ReliablePeerMessageResponse m => $"{m with { Message = null }} message={m.Message?.GetRawText()}",
+        RelayDatagram m => $"{m with { Payload = default }} payload={m.Payload.GetRawText()}",
+        RegisteringServer m => $"{m} capabilities={Strings(m.Capabilities)}",
+        RequestingToJoinServer m => $"{m} capabilities={Strings(m.Capabilities)}",
+        ProvidingPeerHandshakeInfo m => $"{m} peer-capabilities={Strings(m.PeerCapabilities)}",
         _ => message.ToString(),
     };
+
+    private static string Strings(IReadOnlyList<string>? values) => values is null ? "null" : $"[{string.Join(",", values)}]";
 }

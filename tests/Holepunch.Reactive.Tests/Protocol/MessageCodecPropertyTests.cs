@@ -30,6 +30,8 @@ public class MessageCodecPropertyTests
         Utf8("""{"type":"registering-server","sender":"room","intended-recipient":"","local-ip":"192.168.1.20","local-port":4000.0,"seconds-before-expiry":60}"""),
         Utf8("""{"type":"local-global-inqury-response","sender":"joiner","intended-recipient":"room","used-global":false}"""),
         Utf8("""{"type":"peer-message","sender":"room","intended-recipient":"joiner","message":{"k":["\u00e9\ud83d\ude00",1.5e3,null]}}"""),
+        Utf8("""{"type":"relay-datagram","relay-token":"t","sender":"a","intended-recipient":"","payload":{ "type" : "peer-check", "k":"\u00e9" }}"""),
+        Utf8("""{"type":"requesting-to-join-server","local-address":["10.0.0.7",4002],"server-name":"room","sender":"j","intended-recipient":"","capabilities":["relay",1,null,"x"],"protocol-version":1.0}"""),
         .. MessageCodecRoundTripTests.Samples.Select(MessageCodec.EncodeToArray),
     ];
 
@@ -148,13 +150,34 @@ public class MessageCodecPropertyTests
         Gen.OneOf("null", "true", "false", "[]", "{}", """{"a":[1,{"b":null}],"c":"d"}""", "[[[\"deep\"]]]"))
         .Select(Json);
 
+    private static readonly Gen<IReadOnlyList<string>?> Capabilities = Gen.Frequency(
+        (1, Gen.Const((IReadOnlyList<string>?)null)),
+        (2, Names.Array[0, 4].Select(names => (IReadOnlyList<string>?)names)));
+
+    private static readonly Gen<int?> Versions = Gen.Frequency((1, Gen.Const((int?)null)), (1, Gen.Int[0, int.MaxValue].Select(v => (int?)v)));
+
+    private static readonly Gen<string?> Tokens = Gen.Frequency((1, Gen.Const((string?)null)), (1, Names.Select(t => (string?)t)));
+
+    /// <summary>Relay payloads: JSON objects, some with whitespace and escapes that must survive byte for byte.</summary>
+    private static readonly Gen<JsonElement> Payloads = Gen.OneOf(
+        Names.Select(n => $$"""{"type":"peer-check","sender":{{JsonSerializer.Serialize(n)}},"intended-recipient":"b"}"""),
+        Gen.OneOf("{}", "{ }", """{"a":[1,{"b":null}],"c":"d"}""", """{ "k" : "\u00e9\n" , "n" : 4000.0 }"""))
+        .Select(Json);
+
     private static readonly Gen<long> Ids = Gen.Frequency((3, Gen.Long[0, 100]), (1, Gen.Long[0, long.MaxValue]));
 
     private static readonly Gen<HolepunchMessage> Messages = Gen.OneOf<HolepunchMessage>(
-        Gen.Select(Names, EndPoints, Gen.Int[0, int.MaxValue], (s, e, x) => (HolepunchMessage)new RegisteringServer(s, e, x)),
-        Gen.Select(Names, EndPoints, Names, (s, e, r) => (HolepunchMessage)new RequestingToJoinServer(s, e, r)),
+        Gen.Select(Names, EndPoints, Gen.Int[0, int.MaxValue], Capabilities, Versions, (s, e, x, c, v) =>
+            (HolepunchMessage)new RegisteringServer(s, e, x) { Capabilities = c, ProtocolVersion = v }),
+        Gen.Select(Names, EndPoints, Names, Capabilities, Versions, (s, e, r, c, v) =>
+            (HolepunchMessage)new RequestingToJoinServer(s, e, r) { Capabilities = c, ProtocolVersion = v }),
         Names.Select(r => (HolepunchMessage)new ConfirmingRegistration(r)),
-        Gen.Select(Names, Names, EndPoints, EndPoints, (r, p, g, l) => (HolepunchMessage)new ProvidingPeerHandshakeInfo(r, p, g, l)),
+        Gen.Select(Names, Names, EndPoints, EndPoints, Capabilities, Tokens, (r, p, g, l, c, t) =>
+            (HolepunchMessage)new ProvidingPeerHandshakeInfo(r, p, g, l) { PeerCapabilities = c, RelayToken = t }),
+        Gen.Select(Names, Names, Names, Payloads, (s, r, t, p) => (HolepunchMessage)new RelayDatagram(s, r, t, p)),
+        Gen.Select(Names, Names, Names, (r, t, m) => (HolepunchMessage)new RelayRefused(r, t, m)),
+        Gen.Select(Names, Ids, (s, i) => (HolepunchMessage)new NatProbe(s, i)),
+        Gen.Select(Names, Ids, EndPoints, (r, i, e) => (HolepunchMessage)new NatProbeResponse(r, i, e)),
         Gen.Select(Names, Names, (r, m) => (HolepunchMessage)new ServerError(r, m)),
         Gen.Select(Names, Names, Gen.Bool, (s, r, g) => (HolepunchMessage)new LocalGlobalInquiry(s, r, g)),
         Gen.Select(Names, Names, Gen.Bool, (s, r, g) => (HolepunchMessage)new LocalGlobalInquiryResponse(s, r, g)),

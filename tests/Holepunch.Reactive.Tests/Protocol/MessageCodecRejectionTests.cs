@@ -25,6 +25,12 @@ public class MessageCodecRejectionTests
         ("reliable-peer-message", [("sender", "\"room\""), ("intended-recipient", "\"joiner\""), ("message-id", "4"), ("message", "\"hi\"")],
             ["sender", "intended-recipient", "message-id", "message"]),
         ("reliable-peer-message-response", [("sender", "\"joiner\""), ("intended-recipient", "\"room\""), ("message-id", "4")], ["sender", "intended-recipient", "message-id"]),
+        ("relay-datagram", [("relay-token", "\"t\""), ("sender", "\"room\""), ("intended-recipient", "\"\""), ("payload", "{\"type\":\"peer-check\"}")],
+            ["relay-token", "sender", "payload"]),
+        ("relay-refused", [("relay-token", "\"t\""), ("message", "\"relay full\""), ("intended-recipient", "\"room\"")], ["relay-token", "message"]),
+        ("nat-probe", [("sender", "\"room\""), ("intended-recipient", "\"\""), ("probe-id", "3")], ["sender", "probe-id"]),
+        ("nat-probe-response", [("probe-id", "3"), ("observed-address", "[\"203.0.113.7\",5000]"), ("intended-recipient", "\"room\"")],
+            ["probe-id", "observed-address"]),
     ];
 
     public static TheoryData<string, string> EveryRequiredField()
@@ -180,6 +186,13 @@ public class MessageCodecRejectionTests
     [InlineData("""{"message":1,"message-id":1e400,"type":"reliable-peer-message","sender":"room","intended-recipient":"joiner"}""", "message-id")]
     [InlineData("""{"message-id":true,"type":"reliable-peer-message-response","sender":"room","intended-recipient":"joiner"}""", "message-id")]
     [InlineData("""{"message":{"text":"nope"},"type":"server-error","intended-recipient":"joiner"}""", "message")]
+    [InlineData("""{"type":"relay-datagram","relay-token":"t","sender":"room","intended-recipient":"","payload":[1]}""", "payload")]
+    [InlineData("""{"type":"relay-datagram","relay-token":"t","sender":"room","intended-recipient":"","payload":"{}"}""", "payload")]
+    [InlineData("""{"type":"relay-datagram","relay-token":"t","sender":"room","intended-recipient":"","payload":null}""", "payload")]
+    [InlineData("""{"type":"relay-datagram","relay-token":7,"sender":"room","intended-recipient":"","payload":{}}""", "relay-token")]
+    [InlineData("""{"type":"relay-refused","relay-token":"t","message":3,"intended-recipient":"room"}""", "message")]
+    [InlineData("""{"type":"nat-probe","sender":"room","intended-recipient":"","probe-id":"3"}""", "probe-id")]
+    [InlineData("""{"type":"nat-probe","sender":"room","intended-recipient":"","probe-id":3.5}""", "probe-id")]
     public void WrongJsonType_RejectedAsWrongTypeNamingTheKey(string datagram, string key)
     {
         var rejection = DecodeRejected(datagram);
@@ -201,6 +214,8 @@ public class MessageCodecRejectionTests
     [InlineData("""{"type":"registering-server","sender":"room","local-ip":"not-an-ip","local-port":4000,"seconds-before-expiry":60}""", "local-ip")]
     [InlineData("""{"type":"registering-server","sender":"room","local-ip":"10.0.0.2.1","local-port":4000,"seconds-before-expiry":60}""", "local-ip")]
     [InlineData("""{"type":"providing-peer-handshake-info","intended-recipient":"j","peer-name":"room","global-address":["bad",5000],"local-address":["10.0.0.2",4001]}""", "global-address")]
+    [InlineData("""{"type":"nat-probe-response","probe-id":1,"observed-address":"203.0.113.7:5000","intended-recipient":"j"}""", "observed-address")]
+    [InlineData("""{"type":"nat-probe-response","probe-id":1,"observed-address":["203.0.113.7"],"intended-recipient":"j"}""", "observed-address")]
     public void InvalidAddress_RejectedAsInvalidAddressNamingTheKey(string datagram, string key)
     {
         var rejection = DecodeRejected(datagram);
@@ -233,6 +248,7 @@ public class MessageCodecRejectionTests
     [InlineData("""{"message-id":-9223372036854775808,"type":"reliable-peer-message-response","sender":"room","intended-recipient":"joiner"}""", "message-id")]
     [InlineData("""{"type":"registering-server","sender":"room","local-address":["10.0.0.2",4000],"seconds-before-expiry":-1}""", "seconds-before-expiry")]
     [InlineData("""{"type":"registering-server","sender":"room","local-address":["10.0.0.2",4000],"seconds-before-expiry":2147483648}""", "seconds-before-expiry")]
+    [InlineData("""{"type":"nat-probe","sender":"room","intended-recipient":"","probe-id":-1}""", "probe-id")]
     public void NumberOutOfRange_RejectedAsValueOutOfRange(string datagram, string key)
     {
         var rejection = DecodeRejected(datagram);

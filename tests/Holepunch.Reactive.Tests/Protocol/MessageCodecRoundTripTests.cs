@@ -41,7 +41,25 @@ public class MessageCodecRoundTripTests
         new ReliablePeerMessage("room", "joiner", 21, Json("4000.0")),
         new ReliablePeerMessageResponse("joiner", "room", 0, Json("\"hello\"")),
         new ReliablePeerMessageResponse("joiner", "room", 7, null),
+        new RegisteringServer("room", Lan, 60) { Capabilities = ["relay"], ProtocolVersion = 1 },
+        new RegisteringServer("room", Lan, 60) { ProtocolVersion = 0 },
+        new RequestingToJoinServer("joiner", Lan, "room") { Capabilities = ["relay", "future-thing"], ProtocolVersion = 1 },
+        new RequestingToJoinServer("joiner", Lan, "room") { Capabilities = [] },
+        new ProvidingPeerHandshakeInfo("joiner", "room", Public, Lan) { PeerCapabilities = ["relay"], RelayToken = Token },
+        new ProvidingPeerHandshakeInfo("room", "joiner", Public, Lan) { PeerCapabilities = [] },
+        new ProvidingPeerHandshakeInfo("room", "joiner", Public, Lan) { RelayToken = Token },
+        new RelayDatagram("room", "", Token, Json("""{"type":"peer-check","sender":"room","intended-recipient":"joiner"}""")),
+        new RelayDatagram("room", "joiner", Token, Json("""{"message":{"x":[1,2.5,null]},"message-id":4,"type":"reliable-peer-message"}""")),
+        new RelayDatagram("jöiner 中", "", "", Json("{}")),
+        new RelayRefused("joiner", Token, "relay full"),
+        new RelayRefused("", "", "unknown relay"),
+        new NatProbe("joiner", 0),
+        new NatProbe("", long.MaxValue),
+        new NatProbeResponse("joiner", 7, Public),
+        new NatProbeResponse("", 0, V6),
     ];
+
+    private const string Token = "AAECAwQFBgcICQoLDA0ODw";
 
     public static TheoryData<HolepunchMessage> EveryKind() => [.. Samples];
 

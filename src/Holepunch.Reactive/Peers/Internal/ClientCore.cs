@@ -47,6 +47,8 @@ internal sealed partial class ClientCore : IDisposable
         _logger = options.LoggerFactory?.CreateLogger("Holepunch.Reactive.Client") ?? NullLogger.Instance;
         RendezvousRunner = new RequestRunner(options.RendezvousRetry ?? RequestRetryOptions.Default, Scheduler);
         PeerRunner = new RequestRunner(options.PeerRetry ?? RequestRetryOptions.Default, Scheduler);
+        PunchRunner = new RequestRunner(options.PunchRetry ?? RequestRetryOptions.Default, Scheduler);
+        ReliableRunner = new RequestRunner(options.ReliableRetry ?? RequestRetryOptions.Default, Scheduler);
         Peers = new SourceCache<PeerInfo, string>(static p => p.Name, StringComparer.Ordinal);
         Registry = new PeerRegistry(this);
         Rendezvous = new RendezvousSession(this, CompletionOptions);
@@ -66,6 +68,10 @@ internal sealed partial class ClientCore : IDisposable
     public RequestRunner RendezvousRunner { get; }
 
     public RequestRunner PeerRunner { get; }
+
+    public RequestRunner PunchRunner { get; }
+
+    public RequestRunner ReliableRunner { get; }
 
     public SourceCache<PeerInfo, string> Peers { get; }
 
@@ -223,6 +229,13 @@ internal sealed partial class ClientCore : IDisposable
             }
 
             var message = result.Message;
+            if (inbound.From.Equals(RendezvousEndPoint) && message is RelayDatagram relayed)
+            {
+                // Relayed traffic keeps flowing after StopListeningToRendezvous: it is peer traffic.
+                Registry.HandleRelayed(relayed);
+                return;
+            }
+
             if (inbound.From.Equals(RendezvousEndPoint))
             {
                 if (Rendezvous.IsListening && Rendezvous.Accepts(message))

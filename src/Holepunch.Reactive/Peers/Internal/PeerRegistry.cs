@@ -37,7 +37,8 @@ internal sealed class PeerRegistry(ClientCore core)
             return;
         }
 
-        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint);
+        var relay = info.RelayToken is { } token && core.Options.EnableRelay ? new RelayPath(core, token, info.PeerName) : null;
+        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay);
         _sessions.Add(info.PeerName, session);
         core.Emit(new Linked(info.PeerName, info.GlobalEndPoint, info.LocalEndPoint));
         session.StartPunching();
@@ -68,7 +69,38 @@ internal sealed class PeerRegistry(ClientCore core)
         }
 
         core.Accept(message, from);
-        session.Handle(message, from);
+        session.Handle(message, session.DirectPathFrom(from));
+    }
+
+    /// <summary>
+    /// A datagram the server relayed: accepted when its relay token is the one issued for the named peer, and the
+    /// datagram inside is from that peer and names us.
+    /// </summary>
+    public void HandleRelayed(RelayDatagram relayed)
+    {
+        if (!_sessions.TryGetValue(relayed.Sender, out var session) || session.RelayPath is not RelayPath relay)
+        {
+            core.Drop("unknown-relay-sender");
+            return;
+        }
+
+        if (!string.Equals(relayed.RelayToken, relay.Token, StringComparison.Ordinal))
+        {
+            core.Drop("wrong-relay-token");
+            return;
+        }
+
+        var inner = MessageCodec.Decode(System.Text.Encoding.UTF8.GetBytes(relayed.Payload.GetRawText()), core.Options.MaxDatagramSize);
+        if (inner.Message is not PeerOriginatedMessage message
+            || !string.Equals(message.Sender, relayed.Sender, StringComparison.Ordinal)
+            || !string.Equals(message.IntendedRecipient, core.Name, StringComparison.Ordinal))
+        {
+            core.Drop("bad-relay-payload");
+            return;
+        }
+
+        core.Accept(message, core.RendezvousEndPoint);
+        session.Handle(message, relay);
     }
 
     public void OnConfirmed(PeerSession session)
@@ -86,7 +118,7 @@ internal sealed class PeerRegistry(ClientCore core)
     {
         _sessions.Remove(session.Name);
         session.Close(new PeerHandshakeTimeoutException($"No punch probe to peer '{session.Name}' was answered."));
-        core.Emit(new PeerHandshakeTimedOut(session.Name, session.ProbedEndPoints));
+        core.Emit(new PeerHandshakeTimedOut(session.Name, session.ProbedEndPoints, session.HeardEndPoints, session.RelayPath is not null));
         if (!core.IsHost && session.Name == core.RoomName)
         {
             core.Rendezvous.OnHostUnreachable(session.Name);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Holepunch.Reactive.Peers.Events;
 using Holepunch.Reactive.Protocol;
@@ -6,27 +7,37 @@ using Holepunch.Reactive.Protocol;
 namespace Holepunch.Reactive.Peers.Internal;
 
 /// <summary>
-/// One peer the server introduced: the punch (probes to its global and local address, the first answer fixes the
-/// path), then liveness (periodic peer checks) and the messages exchanged with it. Runs on the client's scheduler.
+/// One peer the server introduced: the punch (paced probes to its local and global address, retried; the first
+/// answer fixes the path; the server's relay when no direct answer comes and both sides support it), then liveness
+/// (periodic peer checks, falling back to the relay when a direct path dies, probing back to direct while relayed)
+/// and the messages exchanged with it. Runs on the client's scheduler.
 /// </summary>
 internal sealed class PeerSession
 {
+    private const int LanRetryRounds = 3;
     private readonly ClientCore _core;
     private readonly CancellationTokenSource _cancellation;
     private readonly TaskCompletionSource<bool> _punched = new();
+    private readonly DirectPath _globalPath;
+    private readonly DirectPath? _localPath;
+    private readonly HashSet<IPeerPath> _heard = [];
+    private readonly Dictionary<IPeerPath, long> _probeSentTicks = [];
     private TaskCompletionSource<bool>? _checkReply;
     private IDisposable? _checkTimer;
-    private long _probeSentTicks;
+    private IDisposable? _upgradeTimer;
     private long _checkSentTicks;
     private bool _answeredAnInquiry;
     private bool _closed;
 
-    public PeerSession(ClientCore core, string name, IPEndPoint globalEndPoint, IPEndPoint localEndPoint)
+    public PeerSession(ClientCore core, string name, IPEndPoint globalEndPoint, IPEndPoint localEndPoint, IPeerPath? relayPath)
     {
         _core = core;
         Name = name;
         GlobalEndPoint = globalEndPoint;
         LocalEndPoint = localEndPoint;
+        _globalPath = new DirectPath(core.Transport, globalEndPoint, PeerAddressKind.Global);
+        _localPath = localEndPoint.Equals(globalEndPoint) ? null : new DirectPath(core.Transport, localEndPoint, PeerAddressKind.Local);
+        RelayPath = relayPath;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(core.Lifetime);
         Reliable = new ReliableChannel(core, this);
     }
@@ -36,6 +47,9 @@ internal sealed class PeerSession
     public IPEndPoint GlobalEndPoint { get; }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The server's relay for this pair; <see langword="null"/> when either side lacks relay support.</summary>
+    public IPeerPath? RelayPath { get; }
 
     public bool IsConfirmed => Path is not null;
 
@@ -48,31 +62,47 @@ internal sealed class PeerSession
 
     public CancellationToken Cancellation => _cancellation.Token;
 
-    public IReadOnlyList<IPEndPoint> ProbedEndPoints =>
-        LocalEndPoint.Equals(GlobalEndPoint) ? [GlobalEndPoint] : [GlobalEndPoint, LocalEndPoint];
+    public IReadOnlyList<IPEndPoint> ProbedEndPoints => [.. DirectPaths.Select(p => p.EndPoint)];
+
+    private IEnumerable<IPeerPath> DirectPaths => _localPath is null ? [_globalPath] : [_localPath, _globalPath];
 
     public bool IsRecordedAddress(IPEndPoint from) => from.Equals(GlobalEndPoint) || from.Equals(LocalEndPoint);
 
+    /// <summary>The direct path a datagram from <paramref name="from"/> (a recorded address) came by.</summary>
+    public IPeerPath DirectPathFrom(IPEndPoint from) => _localPath is not null && from.Equals(LocalEndPoint) ? _localPath : _globalPath;
+
     public void StartPunching() => _ = PunchAsync();
 
-    public void Handle(PeerOriginatedMessage message, IPEndPoint from)
+    /// <summary>Handles an accepted datagram that came by <paramref name="via"/>; answers go back the same way.</summary>
+    public void Handle(PeerOriginatedMessage message, IPeerPath via)
     {
+        if (!IsConfirmed)
+        {
+            _heard.Add(via);
+        }
+
         switch (message)
         {
             case LocalGlobalInquiry inquiry:
-                // Echo to where it came from: that is the path the peer's NAT lets through.
+                // Echo the way it came: that is the path the peer's NAT lets through.
                 _answeredAnInquiry = true;
-                _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, inquiry.UsedGlobal), from);
-                break;
-            case LocalGlobalInquiryResponse:
-                if (!IsConfirmed)
+                _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, inquiry.UsedGlobal), via);
+                if (IsConfirmed && Rank(via.Kind) < Rank(Path!.Kind))
                 {
-                    Confirm(from, Elapsed(_probeSentTicks));
+                    // A triggered check (as ICE): the peer reached us on a better path; probe it back at once,
+                    // now that our answer has opened our NAT towards it.
+                    SendProbe(via, via.Kind != PeerAddressKind.Local);
                 }
 
                 break;
+            case LocalGlobalInquiryResponse { Unsolicited: true }:
+                // Heard, but no answer to a probe of ours: it proves the peer hears us on no path.
+                break;
+            case LocalGlobalInquiryResponse:
+                OnProbeAnswered(via);
+                break;
             case PeerCheck:
-                _core.Send(new PeerCheckResponse(_core.Name, Name), from);
+                _core.Send(new PeerCheckResponse(_core.Name, Name), via);
                 break;
             case PeerCheckResponse:
                 _checkReply?.TrySetResult(true);
@@ -81,7 +111,7 @@ internal sealed class PeerSession
                 _core.Emit(new UnreliableMessageReceived(new PeerMessage(Name, unreliable.Message, IsReliable: false, MessageId: null)));
                 break;
             case ReliablePeerMessage reliable:
-                Reliable.OnReceived(reliable, from);
+                Reliable.OnReceived(reliable, via);
                 break;
             case ReliablePeerMessageResponse response:
                 Reliable.OnAcknowledged(response.MessageId);
@@ -101,6 +131,7 @@ internal sealed class PeerSession
 
         _closed = true;
         _checkTimer?.Dispose();
+        _upgradeTimer?.Dispose();
 
         // Pending sends fail with the reason first; cancelling then stops their resends.
         Reliable.Close(error);
@@ -112,7 +143,27 @@ internal sealed class PeerSession
     {
         try
         {
-            await _core.PeerRunner.RunAsync(SendProbes, _punched.Task, Cancellation).ConfigureAwait(false);
+            await _core.PunchRunner.RunAsync(SendDirectProbes, _punched.Task, Cancellation).ConfigureAwait(false);
+            return;
+        }
+        catch (TimeoutException) when (RelayPath is not null)
+        {
+            // No direct answer: both sides support the server's relay, so probe through it.
+        }
+        catch (TimeoutException)
+        {
+            _core.Registry.OnHandshakeTimeout(this);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            await _core.PeerRunner.RunAsync(
+                _ => SendProbe(RelayPath, usedGlobal: true), _punched.Task, Cancellation).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -124,42 +175,117 @@ internal sealed class PeerSession
         }
     }
 
-    private void SendProbes(int attempt)
+    /// <summary>One round of direct probes: the local address first, the global one a pacing interval later.</summary>
+    private void SendDirectProbes(int attempt)
     {
-        // The local address first: on a tie (one router, hairpinning) the LAN answer arrives first and wins,
-        // as ICE prefers host candidates.
-        _probeSentTicks = _core.Scheduler.Now.UtcTicks;
-        if (!LocalEndPoint.Equals(GlobalEndPoint))
+        if (_localPath is not null)
         {
-            _core.Send(new LocalGlobalInquiry(_core.Name, Name, UsedGlobal: false), LocalEndPoint);
+            SendProbe(_localPath, usedGlobal: false);
         }
 
-        _core.Send(new LocalGlobalInquiry(_core.Name, Name, UsedGlobal: true), GlobalEndPoint);
+        var pacing = _localPath is null ? TimeSpan.Zero : _core.Options.ProbePacing;
+        if (pacing <= TimeSpan.Zero)
+        {
+            SendGlobalProbe(attempt);
+        }
+        else
+        {
+            _core.Scheduler.Schedule(pacing, () => SendGlobalProbe(attempt));
+        }
+    }
 
+    private void SendGlobalProbe(int attempt)
+    {
+        if (_closed || (IsConfirmed && Path!.Kind != PeerAddressKind.Relay))
+        {
+            return;
+        }
+
+        SendProbe(_globalPath, usedGlobal: true);
         if (attempt > 0 && !_answeredAnInquiry)
         {
             // The Godot client probes our global address only once; if that probe was lost it can still confirm
             // us from an unsolicited response (PROTOCOL.md, quirks).
-            _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, UsedGlobal: true), GlobalEndPoint);
+            _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, UsedGlobal: true) { Unsolicited = true }, _globalPath);
         }
     }
 
-    private void Confirm(IPEndPoint from, TimeSpan roundTrip)
+    private void SendProbe(IPeerPath path, bool usedGlobal)
     {
-        var via = from.Equals(LocalEndPoint) && !LocalEndPoint.Equals(GlobalEndPoint) ? PeerAddressKind.Local : PeerAddressKind.Global;
-        Path = new DirectPath(_core.Transport, from, via);
-        Info = new PeerInfo(Name, from, via, roundTrip);
+        _probeSentTicks[path] = _core.Scheduler.Now.UtcTicks;
+        _core.Send(new LocalGlobalInquiry(_core.Name, Name, usedGlobal), path);
+    }
+
+    private void OnProbeAnswered(IPeerPath via)
+    {
+        var roundTrip = _probeSentTicks.TryGetValue(via, out var sent) ? Elapsed(sent) : TimeSpan.Zero;
+        if (!IsConfirmed)
+        {
+            Confirm(via, roundTrip);
+        }
+        else if (Rank(via.Kind) < Rank(Path!.Kind))
+        {
+            // A better path answered (direct while relayed, the LAN while global): upgrade.
+            SwitchTo(via, roundTrip);
+        }
+    }
+
+    private void Confirm(IPeerPath via, TimeSpan roundTrip)
+    {
+        Path = via;
+        Info = new PeerInfo(Name, via.EndPoint, via.Kind, roundTrip);
         _punched.TrySetResult(true);
         if (!_answeredAnInquiry)
         {
             // The peer may have lost every probe we answered; tell it the path works.
-            _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, via == PeerAddressKind.Global), from);
+            _core.Send(new LocalGlobalInquiryResponse(_core.Name, Name, via.Kind != PeerAddressKind.Local), via);
         }
 
         _core.Registry.OnConfirmed(this);
-        if (!_closed)
+        if (_closed)
         {
-            _checkTimer = Observable.Interval(_core.Options.PeerCheckInterval, _core.Scheduler).Subscribe(_ => StartCheck());
+            return;
+        }
+
+        _checkTimer = Observable.Interval(_core.Options.PeerCheckInterval, _core.Scheduler).Subscribe(_ => StartCheck());
+        UpdateUpgradeProbing();
+    }
+
+    private void SwitchTo(IPeerPath path, TimeSpan roundTrip)
+    {
+        Path = path;
+        Info = Info! with { EndPoint = path.EndPoint, Via = path.Kind, RoundTripTime = roundTrip };
+        _core.Peers.AddOrUpdate(Info);
+        _core.Emit(new PeerPathChanged(Info));
+        UpdateUpgradeProbing();
+    }
+
+    /// <summary>Local beats global beats relay: the first answer confirms a peer, a better one later upgrades it.</summary>
+    private static int Rank(PeerAddressKind kind) => kind switch
+    {
+        PeerAddressKind.Local => 0,
+        PeerAddressKind.Global => 1,
+        _ => 2,
+    };
+
+    /// <summary>
+    /// While relayed, probe the direct addresses now and then; confirmed through the global address with a LAN
+    /// address untried (its probe lost), probe the LAN a few more rounds. An answer upgrades the path.
+    /// </summary>
+    private void UpdateUpgradeProbing()
+    {
+        _upgradeTimer?.Dispose();
+        _upgradeTimer = null;
+        if (Path?.Kind == PeerAddressKind.Relay)
+        {
+            _upgradeTimer = Observable.Interval(_core.Options.RelayUpgradeInterval, _core.Scheduler)
+                .Subscribe(_ => SendDirectProbes(attempt: 1));
+        }
+        else if (Path?.Kind == PeerAddressKind.Global && _localPath is { } local)
+        {
+            _upgradeTimer = Observable.Interval(_core.PunchRunner.Options.ReplyTimeout, _core.Scheduler)
+                .Take(LanRetryRounds)
+                .Subscribe(_ => SendProbe(local, usedGlobal: false));
         }
     }
 
@@ -185,6 +311,13 @@ internal sealed class PeerSession
                 Cancellation).ConfigureAwait(false);
             UpdateRoundTrip(Elapsed(_checkSentTicks));
         }
+        catch (TimeoutException) when (RelayPath is not null && Path != RelayPath)
+        {
+            // The direct path died: fall back to the relay and check through it at once.
+            SwitchTo(RelayPath, Info!.RoundTripTime);
+            _checkReply = null;
+            StartCheck();
+        }
         catch (TimeoutException)
         {
             _core.Registry.OnCheckTimeout(this);
@@ -207,4 +340,7 @@ internal sealed class PeerSession
     }
 
     private TimeSpan Elapsed(long sinceTicks) => TimeSpan.FromTicks(_core.Scheduler.Now.UtcTicks - sinceTicks);
+
+    /// <summary>What the handshake-timeout event reports as heard.</summary>
+    public IReadOnlyList<IPEndPoint> HeardEndPoints => [.. _heard.Select(p => p.EndPoint)];
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Holepunch.Reactive.Peers.Events;
 using Holepunch.Reactive.Protocol;
@@ -64,11 +63,11 @@ internal sealed class ReliableChannel : IDisposable
         }
     }
 
-    public void OnReceived(ReliablePeerMessage message, IPEndPoint from)
+    public void OnReceived(ReliablePeerMessage message, IPeerPath via)
     {
         // Acknowledge every copy (the Godot client resends regardless and needs each one answered), mirroring
         // the message as the Godot client does.
-        _core.Send(new ReliablePeerMessageResponse(_core.Name, _session.Name, message.MessageId, message.Message), from);
+        _core.Send(new ReliablePeerMessageResponse(_core.Name, _session.Name, message.MessageId, message.Message), via);
         if (!_window.TryAccept(message.MessageId))
         {
             _core.CountDuplicate();
@@ -129,7 +128,7 @@ internal sealed class ReliableChannel : IDisposable
             (_core.Scheduler, cancellation));
         try
         {
-            await _core.PeerRunner.RunAsync(
+            await _core.ReliableRunner.RunAsync(
                 _ =>
                 {
                     if (_session.Path is { } path && !_core.IsTerminated)
@@ -148,7 +147,7 @@ internal sealed class ReliableChannel : IDisposable
         {
             _core.Emit(new ReliableMessageTimedOut(_session.Name, id, message));
             completion.TrySetException(new ReliableDeliveryTimeoutException(
-                $"Reliable message {id} to '{_session.Name}' was not acknowledged after {_core.PeerRunner.Options.MaxAttempts} attempts."));
+                $"Reliable message {id} to '{_session.Name}' was not acknowledged after {_core.ReliableRunner.Options.MaxAttempts} attempts."));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

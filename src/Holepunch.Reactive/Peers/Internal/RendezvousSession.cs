@@ -30,6 +30,10 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
 
     public bool IsListening { get; private set; } = true;
 
+    private static readonly IReadOnlyList<string> RelayCapability = ["relay"];
+
+    private IReadOnlyList<string>? Capabilities => core.Options.EnableRelay ? RelayCapability : null;
+
     /// <summary>Completes when registered (host) or when the host is confirmed (joiner); faults on failure.</summary>
     public Task Ready => _ready.Task;
 
@@ -129,6 +133,8 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
         _confirmation = new TaskCompletionSource<bool>();
         var registration = new RegisteringServer(core.Name, _advertised, (int)core.Options.RegistrationValidity.TotalSeconds)
         {
+            Capabilities = Capabilities,
+            ProtocolVersion = Capabilities is null ? null : 1,
             RoomVerifier = RoomKey is { } key ? RoomSecret.ToVerifier(key) : null,
         };
         try
@@ -183,7 +189,11 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
     private async Task JoinAsync()
     {
         _introduction = new TaskCompletionSource<ProvidingPeerHandshakeInfo>();
-        _join = new RequestingToJoinServer(core.Name, _advertised, core.RoomName);
+        _join = new RequestingToJoinServer(core.Name, _advertised, core.RoomName)
+        {
+            Capabilities = Capabilities,
+            ProtocolVersion = Capabilities is null ? null : 1,
+        };
         try
         {
             await core.RendezvousRunner.RunAsync(
