@@ -61,7 +61,12 @@ internal sealed class JsonEventWriter(TextWriter output) : IEventWriter
             case PeerConfirmed confirmed:
                 Peer(json, "peer-confirmed", confirmed.Peer.Name);
                 json.WriteString("address", confirmed.Peer.EndPoint.ToString());
-                json.WriteString("via", confirmed.Peer.Via == PeerAddressKind.Local ? "local" : "global");
+                json.WriteString("via", Via(confirmed.Peer.Via));
+                break;
+            case PeerPathChanged changed:
+                Peer(json, "path-changed", changed.Peer.Name);
+                json.WriteString("address", changed.Peer.EndPoint.ToString());
+                json.WriteString("via", Via(changed.Peer.Via));
                 break;
             case ReliableMessageReceived received:
                 Message(json, received.Message);
@@ -101,6 +106,13 @@ internal sealed class JsonEventWriter(TextWriter output) : IEventWriter
         json.WriteEndObject();
         return true;
     }
+
+    private static string Via(PeerAddressKind via) => via switch
+    {
+        PeerAddressKind.Local => "local",
+        PeerAddressKind.Relay => "relay",
+        _ => "global",
+    };
 
     private static void Start(Utf8JsonWriter json, string name)
     {

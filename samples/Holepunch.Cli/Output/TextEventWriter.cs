@@ -29,14 +29,15 @@ internal sealed class TextEventWriter(TextWriter output, string prefix = "") : I
     {
         Registered r => $"registered room '{r.Room}'",
         Linked l => $"linked to '{l.PeerName}' (global {l.GlobalEndPoint}, local {l.LocalEndPoint}); punching",
-        PeerConfirmed c => $"peer '{c.Peer.Name}' confirmed at {c.Peer.EndPoint} via its {Via(c.Peer.Via)} address (rtt {Milliseconds(c.Peer.RoundTripTime)})",
+        PeerConfirmed c => $"peer '{c.Peer.Name}' confirmed at {c.Peer.EndPoint} via {Via(c.Peer.Via)} (rtt {Milliseconds(c.Peer.RoundTripTime)})",
+        PeerPathChanged c => $"peer '{c.Peer.Name}' now reached at {c.Peer.EndPoint} via {Via(c.Peer.Via)}",
         ReliableMessageReceived m => $"<{m.Message.From}> {Text(m.Message.Message)}",
         UnreliableMessageReceived m => $"<{m.Message.From}> (unreliable) {Text(m.Message.Message)}",
         ReliableMessageDelivered d => $"delivered #{d.MessageId} to '{d.PeerName}' (rtt {Milliseconds(d.RoundTripTime)})",
         ReliableMessageTimedOut t => $"message #{t.MessageId} to '{t.PeerName}' was never acknowledged",
         PeerDropped d => $"peer '{d.PeerName}' dropped ({d.Reason})",
         PeerCheckTimedOut t => $"peer '{t.PeerName}' stopped answering peer checks",
-        PeerHandshakeTimedOut t => $"could not punch to '{t.PeerName}' (tried {string.Join(", ", t.Tried)})",
+        PeerHandshakeTimedOut t => $"could not punch to '{t.PeerName}' (tried {string.Join(", ", t.Tried)}{(t.TriedRelay ? " and the relay" : "")}; heard {(t.Heard.Count == 0 ? "nothing" : string.Join(", ", t.Heard))})",
         ServerErrorReceived s => $"server error: {s.Message}",
         ConnectionTerminated t => $"terminated: {t.Reason}",
         _ => null,
@@ -70,7 +71,12 @@ internal sealed class TextEventWriter(TextWriter output, string prefix = "") : I
         return builder.ToString();
     }
 
-    private static string Via(PeerAddressKind via) => via == PeerAddressKind.Local ? "local" : "global";
+    private static string Via(PeerAddressKind via) => via switch
+    {
+        PeerAddressKind.Local => "its local address",
+        PeerAddressKind.Relay => "the server's relay",
+        _ => "its global address",
+    };
 
     // A string message prints as its text; any other JSON value as JSON.
     private static string Text(JsonElement message) =>
