@@ -18,7 +18,8 @@ namespace Holepunch.Reactive.Rendezvous;
 /// </para>
 /// <para>
 /// Relay datagrams from a relay's recorded endpoints are exempt from the per-source request rate limit
-/// (<see cref="RendezvousServerOptions.SourceTokenLimit"/>); <see cref="BytesPerSecond"/> and <see cref="BurstBytes"/>
+/// (<see cref="RendezvousServerOptions.SourceTokenLimit"/>) and from the global one (<see cref="RendezvousServerOptions.GlobalTokenLimit"/>),
+/// which are sized for requests; <see cref="BytesPerSecond"/> and <see cref="BurstBytes"/>
 /// bound them instead, per relay and direction.
 /// </para>
 /// </remarks>

@@ -5,7 +5,10 @@ public enum RendezvousDropReason
 {
     /// <summary>The source sent more than its rate limit allows.</summary>
     RateLimited = 1,
-    /// <summary>The source is new and the server already tracks <see cref="RendezvousServerOptions.MaxSources"/> sources.</summary>
+    /// <summary>
+    /// The source is new, the server already tracks <see cref="RendezvousServerOptions.MaxSources"/> sources, and none of
+    /// them has a full bucket to give up its place.
+    /// </summary>
     TooManySources,
     /// <summary>More than <see cref="RendezvousServerOptions.MaxPendingDatagrams"/> datagrams were waiting for the server.</summary>
     Overloaded,
@@ -29,6 +32,11 @@ public enum RendezvousDropReason
     /// bytes received from it (a spoofed source trying to use the server as an amplifier); a join is refused whole.
     /// </summary>
     AmplificationLimit,
+    /// <summary>
+    /// All sources together sent more than the global rate limit allows
+    /// (<see cref="RendezvousServerOptions.GlobalTokenLimit"/>, <see cref="RendezvousServerOptions.GlobalTokensPerPeriod"/>).
+    /// </summary>
+    GlobalRateLimited,
     /// <summary>
     /// A <c>relay-datagram</c> or <c>nat-probe</c> with a missing or unusable field. Never answered: a
     /// <c>server-error</c> would end the client's session, and these messages are not worth one.

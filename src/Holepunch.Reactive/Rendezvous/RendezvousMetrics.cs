@@ -10,7 +10,7 @@ internal sealed class RendezvousMetrics : IDisposable
 {
     private static readonly string[] DropTags =
         ["", "rate-limited", "too-many-sources", "overloaded", "oversize", "malformed", "missing-type", "unknown-type", "not-a-request", "stopped", "amplification-limit",
-         "invalid-extension-message"];
+         "global-rate-limited", "invalid-extension-message"];
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;

@@ -54,7 +54,21 @@ public sealed class RendezvousServerOptions
     /// <value>The default value is 60 seconds. Must be positive.</value>
     public TimeSpan SourceIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How many sources are tracked at once; datagrams from a new source beyond it are dropped until idle sources are forgotten.</summary>
+    /// <summary>
+    /// The size of the global token bucket that every datagram passing its source's bucket draws from: how many
+    /// datagrams all sources together may send in a burst.
+    /// </summary>
+    /// <value>The default value is 10,000 datagrams.</value>
+    public int GlobalTokenLimit { get; set; } = 10_000;
+
+    /// <summary>How many tokens the global bucket gets back every <see cref="SourceReplenishmentPeriod"/>.</summary>
+    /// <value>The default value is 5,000 datagrams (10,000 Godot hosts refreshing every 15 seconds send about 700 a second).</value>
+    public int GlobalTokensPerPeriod { get; set; } = 5_000;
+
+    /// <summary>
+    /// How many sources are tracked at once (rate-limit buckets and amplification credit); beyond it, a new source
+    /// replaces one whose bucket is full, or is dropped as <see cref="RendezvousDropReason.TooManySources"/>.
+    /// </summary>
     /// <value>The default value is 10,000.</value>
     public int MaxSources { get; set; } = 10_000;
 
@@ -131,6 +145,16 @@ public sealed class RendezvousServerOptions
         if (SourceIdleTimeout <= TimeSpan.Zero)
         {
             Problem(nameof(SourceIdleTimeout), SourceIdleTimeout, "must be positive");
+        }
+
+        if (GlobalTokenLimit < 1)
+        {
+            Problem(nameof(GlobalTokenLimit), GlobalTokenLimit, "must be at least 1");
+        }
+
+        if (GlobalTokensPerPeriod < 1)
+        {
+            Problem(nameof(GlobalTokensPerPeriod), GlobalTokensPerPeriod, "must be at least 1");
         }
 
         if (MaxSources < 1)

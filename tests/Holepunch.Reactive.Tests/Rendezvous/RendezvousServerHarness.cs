@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Holepunch.Reactive.Rendezvous;
 using Holepunch.Reactive.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Holepunch.Reactive.Tests.Rendezvous;
 
@@ -11,11 +12,11 @@ internal sealed class RendezvousServerHarness : IDisposable
     /// <summary>The server's own address, as datagrams arrive at it (packet information).</summary>
     public static readonly IPEndPoint ServerEndPoint = new(IPAddress.Parse("192.0.2.1"), 5160);
 
-    public RendezvousServerHarness(Action<RendezvousServerOptions>? configure = null, IMeterFactory? meterFactory = null)
+    public RendezvousServerHarness(Action<RendezvousServerOptions>? configure = null, IMeterFactory? meterFactory = null, ILogger? logger = null)
     {
         var options = new RendezvousServerOptions { Scheduler = Scheduler };
         configure?.Invoke(options);
-        Server = new RendezvousServer(Transport, options, logger: null, meterFactory);
+        Server = new RendezvousServer(Transport, options, logger, meterFactory);
         Server.Start();
     }
 
@@ -35,6 +36,13 @@ internal sealed class RendezvousServerHarness : IDisposable
     public void Receive(string json, IPEndPoint from, IPEndPoint? at = null)
     {
         Transport.Push(json, from, at ?? ServerEndPoint);
+        _received++;
+    }
+
+    /// <summary>Pushes one datagram of raw bytes.</summary>
+    public void Receive(byte[] payload, IPEndPoint from, IPEndPoint? at = null)
+    {
+        Transport.Push(payload, from, at ?? ServerEndPoint);
         _received++;
     }
 

@@ -14,7 +14,7 @@ public sealed class RendezvousServerOptionsTests
             (options.MaxDatagramSize, options.MaxRegistrations, options.MaxRegistrationLifetime, options.SourceTokenLimit,
              options.SourceTokensPerPeriod, options.SourceReplenishmentPeriod, options.SourceIdleTimeout, options.MaxSources,
              options.MaxPendingDatagrams));
-        Assert.Equal((3, 64), (options.AmplificationFactor, options.MaxRegistrationsPerAddress));
+        Assert.Equal((3, 64, 10_000, 5_000), (options.AmplificationFactor, options.MaxRegistrationsPerAddress, options.GlobalTokenLimit, options.GlobalTokensPerPeriod));
         Assert.Null(options.Scheduler);
         Assert.NotSame(options, options.Validated());
     }
@@ -35,6 +35,8 @@ public sealed class RendezvousServerOptionsTests
             MaxPendingDatagrams = 0,
             AmplificationFactor = 0,
             MaxRegistrationsPerAddress = 0,
+            GlobalTokenLimit = 0,
+            GlobalTokensPerPeriod = 0,
         };
         using var transport = new FakeDatagramTransport();
 
@@ -47,6 +49,7 @@ public sealed class RendezvousServerOptionsTests
             nameof(options.SourceTokenLimit), nameof(options.SourceTokensPerPeriod), nameof(options.SourceReplenishmentPeriod),
             nameof(options.SourceIdleTimeout), nameof(options.MaxSources), nameof(options.MaxPendingDatagrams),
             nameof(options.AmplificationFactor), nameof(options.MaxRegistrationsPerAddress),
+            nameof(options.GlobalTokenLimit), nameof(options.GlobalTokensPerPeriod),
         })
         {
             Assert.Contains($"- {name} is ", error.Message, StringComparison.Ordinal);

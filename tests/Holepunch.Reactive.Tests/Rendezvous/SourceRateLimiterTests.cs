@@ -7,13 +7,20 @@ public sealed class SourceRateLimiterTests
 {
     private static readonly IPAddress Source = IPAddress.Parse("203.0.113.5");
 
-    private static SourceRateLimiter Create(int limit = 3, int perPeriod = 2, int idleSeconds = 3) => new(new RendezvousServerOptions
-    {
-        SourceTokenLimit = limit,
-        SourceTokensPerPeriod = perPeriod,
-        SourceReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        SourceIdleTimeout = TimeSpan.FromSeconds(idleSeconds),
-    });
+    private static SourceRateLimiter Create(
+        int limit = 3, int perPeriod = 2, int idleSeconds = 3, int globalLimit = 10_000, int globalPerPeriod = 5_000, int maxSources = 10_000) =>
+        new(new RendezvousServerOptions
+        {
+            SourceTokenLimit = limit,
+            SourceTokensPerPeriod = perPeriod,
+            SourceReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            SourceIdleTimeout = TimeSpan.FromSeconds(idleSeconds),
+            GlobalTokenLimit = globalLimit,
+            GlobalTokensPerPeriod = globalPerPeriod,
+            MaxSources = maxSources,
+        });
+
+    private static IPAddress Address(int i) => new([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]);
 
     private static int Acquire(SourceRateLimiter limiter, int attempts)
     {
@@ -97,5 +104,52 @@ public sealed class SourceRateLimiterTests
         limiter.Tick();
 
         Assert.True(limiter.TryAcquire(Source, out _));
+    }
+
+    [Fact]
+    public void GlobalBucket_LimitsAllSourcesTogether_AndIsRefilledEachTick()
+    {
+        using var limiter = Create(globalLimit: 5, globalPerPeriod: 2);
+        var reasons = new List<RendezvousDropReason>();
+        for (var i = 0; i < 8; i++)
+        {
+            if (!limiter.TryAcquire(Address(i), out var reason))
+            {
+                reasons.Add(reason);
+            }
+        }
+
+        Assert.Equal(Enumerable.Repeat(RendezvousDropReason.GlobalRateLimited, 3), reasons);
+        limiter.Tick();
+        Assert.Equal(2, Enumerable.Range(100, 5).Count(i => limiter.TryAcquire(Address(i), out _)));
+    }
+
+    [Fact]
+    public void OneSourceFlooding_IsStoppedByItsOwnBucket_AndLeavesTheGlobalBucketToOthers()
+    {
+        using var limiter = Create(limit: 3, globalLimit: 10, globalPerPeriod: 10);
+
+        Assert.Equal(3, Acquire(limiter, 10_000));
+
+        Assert.Equal(7, Enumerable.Range(1, 7).Count(i => limiter.TryAcquire(Address(i), out _)));
+    }
+
+    [Fact]
+    public void FullTable_NewSourceTakesThePlaceOfOneWhoseBucketIsFull()
+    {
+        using var limiter = Create(limit: 3, perPeriod: 3, idleSeconds: 60, maxSources: 2);
+        Assert.True(limiter.TryAcquire(Address(1), out _));
+        Assert.True(limiter.TryAcquire(Address(2), out _));
+        Assert.False(limiter.TryAcquire(Address(3), out var reason));
+        Assert.Equal(RendezvousDropReason.TooManySources, reason);
+
+        // Both buckets are full again after a tick; one that is then used keeps its place.
+        limiter.Tick();
+        Assert.True(limiter.TryAcquire(Address(1), out _));
+        Assert.True(limiter.TryAcquire(Address(3), out _));
+        Assert.False(limiter.TryAcquire(Address(4), out reason));
+
+        Assert.Equal(RendezvousDropReason.TooManySources, reason);
+        Assert.Equal(2, limiter.Count);
     }
 }
