@@ -47,15 +47,18 @@ internal sealed class HandshakeLinker(
         // The same pair introduced again keeps its relay (and token), so repeated joins cannot use up the caps.
         var relay = bothRelay ? relays.Find(host.Name, host.GlobalEndPoint, request.Sender, source) : null;
         var token = relay?.Token ?? (bothRelay && relays.HasRoomFor(host.GlobalEndPoint.Address, source.Address) ? RelayTokens.New() : null);
+
+        // Each side probes the other's local address: only a plausible LAN address is passed on (LocalAddressPolicy).
         if (!replies.SendIntroductions(
-            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, request.LocalEndPoint)
+            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, LocalAddressPolicy.Introduced(request.LocalEndPoint, source))
             {
                 PeerCapabilities = joinerCapabilities,
                 RelayToken = token,
             },
             host.GlobalEndPoint,
             host.ServerAddress,
-            new ProvidingPeerHandshakeInfo(request.Sender, host.Name, host.GlobalEndPoint, host.LocalEndPoint)
+            new ProvidingPeerHandshakeInfo(
+                request.Sender, host.Name, host.GlobalEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, host.GlobalEndPoint))
             {
                 PeerCapabilities = host.Capabilities,
                 RelayToken = token,

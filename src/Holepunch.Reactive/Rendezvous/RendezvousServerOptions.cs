@@ -10,9 +10,10 @@ namespace Holepunch.Reactive.Rendezvous;
 /// constructed, and copies it, so later changes to the object have no effect on a running server.
 /// </summary>
 /// <remarks>
-/// Every datagram costs a bounded amount of work: the source's rate limit is checked first (one dictionary lookup),
-/// then at most <see cref="MaxDatagramSize"/> bytes are decoded, then the request is queued to the server's scheduler
-/// (at most <see cref="MaxPendingDatagrams"/> waiting) and answered with at most two datagrams.
+/// Every datagram costs a bounded amount of work: the source's rate limit and then the global one are checked first
+/// (one dictionary lookup), then at most <see cref="MaxDatagramSize"/> bytes are decoded, then the request is queued to
+/// the server's scheduler (at most <see cref="MaxPendingDatagrams"/> waiting) and answered with at most two datagrams,
+/// within <see cref="AmplificationFactor"/> times the bytes received. See SECURITY.md for the threat model.
 /// </remarks>
 public sealed class RendezvousServerOptions
 {

@@ -68,9 +68,12 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
                 core.Registry.Introduce(info);
                 _introduction?.TrySetResult(info);
                 break;
-            case ServerError { Challenge: { } challenge } when TryAnswer(challenge):
-                break;
             case ServerError error:
+                if (error.Challenge is { } challenge && TryAnswer(challenge))
+                {
+                    break;
+                }
+
                 core.Emit(new ServerErrorReceived(error.Message));
                 core.Terminate("server error: " + error.Message, new RendezvousServerException(error.Message));
                 break;
