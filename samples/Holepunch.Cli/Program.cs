@@ -5,6 +5,7 @@ using Holepunch.Cli.Commands;
 var root = new RootCommand("UDP hole punching for Godot Holepunch clients: a rendezvous server (host, join and demo to come).")
 {
     ServerCommand.Create(),
+    NetcheckCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM belong to each command's Generic Host (its console lifetime stops the host cleanly), so

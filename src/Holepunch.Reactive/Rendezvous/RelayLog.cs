@@ -18,6 +18,9 @@ internal static partial class RelayLog
     [LoggerMessage(53, LogLevel.Warning, "No relay for {Host} and {Joiner}: the relay caps are reached")]
     public static partial void Full(ILogger logger, string host, string joiner);
 
+    [LoggerMessage(55, LogLevel.Information, "NAT diagnostics port listening on {LocalEndPoint} (answers nat-probe only)")]
+    public static partial void DiagnosticsStarted(ILogger logger, IPEndPoint localEndPoint);
+
     [LoggerMessage(54, LogLevel.Trace, "NAT probe {ProbeId} from {Source} answered")]
     public static partial void NatProbe(ILogger logger, long probeId, IPEndPoint source);
 }

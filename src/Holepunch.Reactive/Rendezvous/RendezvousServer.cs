@@ -200,6 +200,10 @@ public sealed class RendezvousServer : IDisposable
         }
 
         RendezvousLog.Started(_logger, _transport.LocalEndPoint);
+        if (_diagnosticsTransport is not null)
+        {
+            RelayLog.DiagnosticsStarted(_logger, _diagnosticsTransport.LocalEndPoint);
+        }
     }
 
     /// <summary>
