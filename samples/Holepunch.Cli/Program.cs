@@ -8,6 +8,7 @@ var root = new RootCommand("UDP hole punching for Godot Holepunch clients: a ren
     HostCommand.Create(),
     JoinCommand.Create(),
     DemoCommand.Create(),
+    NetcheckCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM belong to each command (the server's Generic Host console lifetime, TerminationSignals for

@@ -5,7 +5,7 @@ using Holepunch.Cli.Server;
 
 namespace Holepunch.Cli.Commands;
 
-/// <summary><c>holepunch server [--bind IP] [--port N]</c>: runs a rendezvous server until Ctrl+C or SIGTERM.</summary>
+/// <summary><c>holepunch server [--bind IP] [--port N] [--diagnostics-port N]</c>: runs a rendezvous server until Ctrl+C or SIGTERM.</summary>
 internal static class ServerCommand
 {
     public static Command Create()
@@ -29,10 +29,24 @@ internal static class ServerCommand
             }
         });
 
+        var diagnosticsPort = new Option<int?>("--diagnostics-port")
+        {
+            Description = $"A second UDP port that answers NAT probes for 'holepunch netcheck' [default: none, or {ServerSettings.Section}:DiagnosticsPort]",
+            HelpName = "N",
+        };
+        diagnosticsPort.Validators.Add(static result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value && value is < 1 or > 65535)
+            {
+                result.AddError($"--diagnostics-port must be between 1 and 65535, not {value}.");
+            }
+        });
+
         var command = new Command("server", "Run a rendezvous (handshake) server for Godot Holepunch clients and Holepunch.Reactive peers.")
         {
             bind,
             port,
+            diagnosticsPort,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -46,6 +60,11 @@ internal static class ServerCommand
             if (parseResult.GetValue(port) is { } number)
             {
                 overrides[$"{ServerSettings.Section}:{nameof(ServerSettings.Port)}"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (parseResult.GetValue(diagnosticsPort) is { } diagnostics)
+            {
+                overrides[$"{ServerSettings.Section}:{nameof(ServerSettings.DiagnosticsPort)}"] = diagnostics.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return ServerHost.RunAsync(overrides, cancellationToken);

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Holepunch.Cli.Server;
 
 /// <summary>
-/// Owns the UDP transport and the <see cref="RendezvousServer"/> for the host's lifetime: starts them, waits for
-/// shutdown (or a transport failure, which stops the host), then disposes the server before its transport.
+/// Owns the UDP transports (the server's port, and the diagnostics port when configured) and the
+/// <see cref="RendezvousServer"/> for the host's lifetime: starts them, waits for shutdown (or a transport failure,
+/// which stops the host), then disposes the server before its transports.
 /// </summary>
 internal sealed class RendezvousHostedService(
     IOptions<ServerSettings> settings,
@@ -23,7 +24,11 @@ internal sealed class RendezvousHostedService(
     {
         var endPoint = settings.Value.EndPoint;
         using var transport = DatagramTransportFactory.CreateUdp(endPoint);
-        var server = new RendezvousServer(transport, settings.Value.Limits, loggerFactory.CreateLogger<RendezvousServer>(), meterFactory);
+        using var diagnostics = settings.Value.DiagnosticsEndPoint is { } diagnosticsEndPoint
+            ? DatagramTransportFactory.CreateUdp(diagnosticsEndPoint)
+            : null;
+        var server = new RendezvousServer(
+            transport, diagnostics, settings.Value.Limits, loggerFactory.CreateLogger<RendezvousServer>(), meterFactory);
         try
         {
             server.Start();

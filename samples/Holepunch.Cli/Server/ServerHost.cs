@@ -31,6 +31,9 @@ internal static class ServerHost
             .Bind(builder.Configuration.GetSection(ServerSettings.Section))
             .Validate(static s => s.HasValidBind, $"{ServerSettings.Section}:{nameof(ServerSettings.Bind)} must be an IP address.")
             .Validate(static s => s.HasValidPort, $"{ServerSettings.Section}:{nameof(ServerSettings.Port)} must be between 0 and 65535.")
+            .Validate(
+                static s => s.HasValidDiagnosticsPort,
+                $"{ServerSettings.Section}:{nameof(ServerSettings.DiagnosticsPort)} must be between 1 and 65535, and not the server's port.")
             .ValidateOnStart();
         builder.Services.AddSingleton<RendezvousHostedService>();
         builder.Services.AddHostedService(static services => services.GetRequiredService<RendezvousHostedService>());

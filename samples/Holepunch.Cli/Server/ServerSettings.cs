@@ -16,6 +16,12 @@ internal sealed class ServerSettings
     /// <summary>The UDP port to listen on (0 for any free port).</summary>
     public int Port { get; set; } = DefaultPort;
 
+    /// <summary>
+    /// A second UDP port on the same address that answers only NAT probes (<c>holepunch netcheck</c>), so clients can tell
+    /// whether their NAT maps each destination anew; <see langword="null"/> for none.
+    /// </summary>
+    public int? DiagnosticsPort { get; set; }
+
     /// <summary>The server's limits (<c>Rendezvous:Limits:MaxRegistrations</c> and so on); unset values keep their defaults.</summary>
     public RendezvousServerOptions Limits { get; set; } = new();
 
@@ -25,4 +31,9 @@ internal sealed class ServerSettings
     public bool HasValidBind => IPAddress.TryParse(Bind, out _);
 
     public bool HasValidPort => Port is >= 0 and <= 65535;
+
+    /// <summary>The diagnostics endpoint to bind, if any; call after validation.</summary>
+    public IPEndPoint? DiagnosticsEndPoint => DiagnosticsPort is { } port ? new(IPAddress.Parse(Bind), port) : null;
+
+    public bool HasValidDiagnosticsPort => DiagnosticsPort is null || (DiagnosticsPort is >= 1 and <= 65535 && DiagnosticsPort != Port);
 }

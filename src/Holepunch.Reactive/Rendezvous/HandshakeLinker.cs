@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reactive.Concurrency;
 using Holepunch.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -7,9 +8,19 @@ namespace Holepunch.Reactive.Rendezvous;
 /// <summary>
 /// Answers a join: introduces the joiner and the room's host to each other, or says the room is unknown. A room with a
 /// secret (see <see cref="RoomSecret"/>) introduces only a join that answers a fresh challenge with the right proof.
+/// Each introduction carries the other side's announced capabilities, and a relay token when both announced
+/// <c>relay</c> and the relay has room (see <see cref="RelayOptions"/>).
 /// </summary>
 internal sealed class HandshakeLinker(
-    RegistrationRegistry registry, JoinChallenges challenges, ReplySender replies, RendezvousMetrics metrics, ILogger logger)
+    RegistrationRegistry registry,
+    JoinChallenges challenges,
+    ReplySender replies,
+    RelayTable relays,
+    RelayMetrics relayMetrics,
+    IScheduler scheduler,
+    RendezvousServerOptions options,
+    RendezvousMetrics metrics,
+    ILogger logger)
 {
     /// <summary>Handles one <c>requesting-to-join-server</c>.</summary>
     /// <param name="request">The join.</param>
@@ -31,17 +42,49 @@ internal sealed class HandshakeLinker(
             return;
         }
 
+        var joinerCapabilities = CapabilityList.Normalize(request.Capabilities);
+        var bothRelay = relays.Enabled && CapabilityList.HasRelay(host.Capabilities) && CapabilityList.HasRelay(joinerCapabilities);
+        // The same pair introduced again keeps its relay (and token), so repeated joins cannot use up the caps.
+        var relay = bothRelay ? relays.Find(host.Name, host.GlobalEndPoint, request.Sender, source) : null;
+        var token = relay?.Token ?? (bothRelay && relays.HasRoomFor(host.GlobalEndPoint.Address, source.Address) ? RelayTokens.New() : null);
+
         // Each side probes the other's local address: only a plausible LAN address is passed on (LocalAddressPolicy).
         if (!replies.SendIntroductions(
-            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, LocalAddressPolicy.Introduced(request.LocalEndPoint, source)),
+            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, LocalAddressPolicy.Introduced(request.LocalEndPoint, source))
+            {
+                PeerCapabilities = joinerCapabilities,
+                RelayToken = token,
+            },
             host.GlobalEndPoint,
             host.ServerAddress,
             new ProvidingPeerHandshakeInfo(
-                request.Sender, host.Name, host.GlobalEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, host.GlobalEndPoint)),
+                request.Sender, host.Name, host.GlobalEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, host.GlobalEndPoint))
+            {
+                PeerCapabilities = host.Capabilities,
+                RelayToken = token,
+            },
             source,
             replyFrom))
         {
             return;
+        }
+
+        if (relay is not null)
+        {
+            relays.Touch(relay);
+        }
+        else if (token is not null)
+        {
+            var now = scheduler.Now;
+            relays.Open(
+                token,
+                new RelaySide(host.Name, host.GlobalEndPoint, host.ServerAddress, new ByteBucket(options.Relay.BytesPerSecond, options.Relay.BurstBytes, now)),
+                new RelaySide(request.Sender, source, replyFrom, new ByteBucket(options.Relay.BytesPerSecond, options.Relay.BurstBytes, now)));
+        }
+        else if (bothRelay)
+        {
+            relayMetrics.Refused(RelayRefusalReason.RelayFull);
+            RelayLog.Full(logger, host.Name, request.Sender);
         }
 
         metrics.Joined();

@@ -11,7 +11,8 @@ namespace Holepunch.Reactive.Rendezvous;
 /// <param name="Source">Where it came from, and where replies go.</param>
 /// <param name="ReplyFrom">The local address it arrived at, to reply from; <see langword="null"/> for a wildcard.</param>
 /// <param name="Size">The datagram's size in bytes: what it earns towards the replies (see <see cref="AmplificationGuard"/>).</param>
-internal readonly record struct InboundRequest(DecodeResult Result, IPEndPoint Source, IPAddress? ReplyFrom, int Size)
+/// <param name="AtDiagnostics">Whether it arrived at the diagnostics transport (answered from there; only NAT probes are admitted).</param>
+internal readonly record struct InboundRequest(DecodeResult Result, IPEndPoint Source, IPAddress? ReplyFrom, int Size, bool AtDiagnostics = false)
 {
     /// <summary>Whether this is a request (the default value stands for a dropped datagram).</summary>
     public bool IsAdmitted => Source is not null;

@@ -26,6 +26,12 @@ public sealed record Registration(
     /// <summary>Whether joiners must prove that they know the room's secret (the <see cref="Protocol.RoomSecret"/> extension).</summary>
     public bool RequiresSecret => RoomKey is not null;
 
+    /// <summary>
+    /// The <c>capabilities</c> the host announced in its latest registration (at most 8 entries of at most 32
+    /// characters are kept); <see langword="null"/> for a reference (Godot) host. Sent to joiners as <c>peer-capabilities</c>.
+    /// </summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
     /// <summary>The room key derived from the secret (never the secret itself), to check joiners' proofs with.</summary>
     internal byte[]? RoomKey { get; init; }
 }

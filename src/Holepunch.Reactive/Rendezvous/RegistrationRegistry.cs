@@ -95,7 +95,11 @@ internal sealed class RegistrationRegistry : IDisposable
             lifetime = existing.Value.ExpiresAt - now;
         }
 
-        registration = new Registration(request.Sender, source, request.LocalEndPoint, serverAddress, lifetime, now) { RoomKey = key };
+        registration = new Registration(request.Sender, source, request.LocalEndPoint, serverAddress, lifetime, now)
+        {
+            RoomKey = key,
+            Capabilities = CapabilityList.Normalize(request.Capabilities),
+        };
         // An update restarts the entry's expiry timer.
         _cache.AddOrUpdate(registration);
         if (existing.HasValue)

@@ -11,14 +11,23 @@ namespace Holepunch.Reactive.Rendezvous;
 /// Everything turned away is counted by reason and gets no reply.
 /// </summary>
 /// <remarks>
-/// Which malformed datagrams are answered: only those whose <c>type</c> names a request the server handles
+/// <para>
+/// Requests are <c>registering-server</c>, <c>requesting-to-join-server</c>, <c>relay-datagram</c> and <c>nat-probe</c>;
+/// at the diagnostics transport, only <c>nat-probe</c>. A <c>relay-datagram</c> from an endpoint that is a side of an
+/// open relay skips the source's rate limit (the relay's bandwidth bounds it instead, on the scheduler), so a relayed
+/// game is not throttled to the request rate; anything else from such an endpoint still pays it, after decoding.
+/// </para>
+/// <para>
+/// Which malformed datagrams are answered: only those whose <c>type</c> names a Godot request
 /// (<c>registering-server</c>, <c>requesting-to-join-server</c>) get <c>missing info from packet data: KEY</c>.
-/// Anything else — not JSON, not an object, oversize, no or unknown <c>type</c>, peer-to-peer or server message
-/// types — is dropped silently: answering unrecognised traffic would make the server a reflector for spoofed
-/// sources, and the Godot client only acts on errors for its own requests.
+/// Anything else — not JSON, not an object, oversize, no or unknown <c>type</c>, a malformed relay datagram or NAT
+/// probe, peer-to-peer or server message types — is dropped silently: answering unrecognised traffic would make the
+/// server a reflector for spoofed sources, the Godot client only acts on errors for its own requests, and a
+/// <c>server-error</c> ends a client's session.
+/// </para>
 /// </remarks>
 internal sealed class RendezvousAdmission(
-    SourceRateLimiter rateLimiter, RendezvousMetrics metrics, ILogger logger, int maxDatagramSize, int maxPending)
+    SourceRateLimiter rateLimiter, RelayTable relays, RendezvousMetrics metrics, ILogger logger, int maxDatagramSize, int maxPending)
 {
     private int _pending;
     private volatile bool _stopped;
@@ -26,7 +35,14 @@ internal sealed class RendezvousAdmission(
     /// <summary>Turns one datagram into a request for the scheduler, or the default value when it is dropped.</summary>
     /// <param name="datagram">The datagram; its payload is read here and not kept.</param>
     /// <returns>The request; <see cref="InboundRequest.IsAdmitted"/> is <see langword="false"/> when dropped.</returns>
-    public InboundRequest Admit(Datagram datagram)
+    public InboundRequest Admit(Datagram datagram) => Admit(datagram, atDiagnostics: false);
+
+    /// <summary>Like <see cref="Admit(Datagram)"/>, for a datagram that arrived at the diagnostics transport: only NAT probes pass.</summary>
+    /// <param name="datagram">The datagram; its payload is read here and not kept.</param>
+    /// <returns>The request; <see cref="InboundRequest.IsAdmitted"/> is <see langword="false"/> when dropped.</returns>
+    public InboundRequest AdmitDiagnostics(Datagram datagram) => Admit(datagram, atDiagnostics: true);
+
+    private InboundRequest Admit(Datagram datagram, bool atDiagnostics)
     {
         metrics.Received();
         var source = datagram.RemoteEndPoint;
@@ -35,13 +51,20 @@ internal sealed class RendezvousAdmission(
             return Drop(source, RendezvousDropReason.Stopped);
         }
 
-        if (!rateLimiter.TryAcquire(source.Address, out var limited))
+        var relaySide = !atDiagnostics && relays.IsRelayEndPoint(source);
+        RendezvousDropReason limited;
+        if (!relaySide && !rateLimiter.TryAcquire(source.Address, out limited))
         {
             return Drop(source, limited);
         }
 
         var result = MessageCodec.Decode(datagram.Payload.Span, maxDatagramSize);
-        if (DropReasonOf(result) is { } reason)
+        if (relaySide && !(result.IsSuccess && result.Message.Kind == MessageKind.RelayDatagram) && !rateLimiter.TryAcquire(source.Address, out limited))
+        {
+            return Drop(source, limited);
+        }
+
+        if (DropReasonOf(result, atDiagnostics) is { } reason)
         {
             return Drop(source, reason);
         }
@@ -52,7 +75,7 @@ internal sealed class RendezvousAdmission(
             return Drop(source, RendezvousDropReason.Overloaded);
         }
 
-        return new InboundRequest(result, source, ReplyAddressOf(datagram.LocalEndPoint), datagram.Payload.Length);
+        return new InboundRequest(result, source, ReplyAddressOf(datagram.LocalEndPoint), datagram.Payload.Length, atDiagnostics);
     }
 
     /// <summary>The scheduler took one admitted request off the queue.</summary>
@@ -61,25 +84,33 @@ internal sealed class RendezvousAdmission(
     /// <summary>Drops everything from now on (the server is stopping).</summary>
     public void Stop() => _stopped = true;
 
-    /// <summary>Whether a request type is one the server answers.</summary>
+    /// <summary>Whether a request type is one the server answers, even with a <c>server-error</c> when a field is unusable.</summary>
     public static bool IsRequest(MessageKind kind) =>
         kind is MessageKind.RegisteringServer or MessageKind.RequestingToJoinServer;
 
-    private static RendezvousDropReason? DropReasonOf(DecodeResult result)
+    /// <summary>Whether a type is an extension the server handles, but never answers with a <c>server-error</c>.</summary>
+    public static bool IsExtension(MessageKind kind) => kind is MessageKind.RelayDatagram or MessageKind.NatProbe;
+
+    private static RendezvousDropReason? DropReasonOf(DecodeResult result, bool atDiagnostics)
     {
         if (result.IsSuccess)
         {
-            return IsRequest(result.Message.Kind) ? null : RendezvousDropReason.NotARequest;
+            var kind = result.Message.Kind;
+            var handled = atDiagnostics ? kind == MessageKind.NatProbe : IsRequest(kind) || IsExtension(kind);
+            return handled ? null : RendezvousDropReason.NotARequest;
         }
 
+        var rejected = result.Rejection.Kind;
         return result.Rejection.Reason switch
         {
             RejectionReason.Oversize => RendezvousDropReason.Oversize,
             RejectionReason.MalformedJson or RejectionReason.NotAnObject => RendezvousDropReason.Malformed,
             RejectionReason.MissingType => RendezvousDropReason.MissingType,
             RejectionReason.UnknownType => RendezvousDropReason.UnknownType,
-            // A field problem: answered when the type is a request, otherwise it was not for us anyway.
-            _ => IsRequest(result.Rejection.Kind) ? null : RendezvousDropReason.NotARequest,
+            // A field problem: a request is answered (missing info), an extension never is, anything else was not for us.
+            _ when !atDiagnostics && IsRequest(rejected) => null,
+            _ when IsExtension(rejected) => RendezvousDropReason.InvalidExtensionMessage,
+            _ => RendezvousDropReason.NotARequest,
         };
     }
 

@@ -22,7 +22,7 @@ public enum RendezvousDropReason
     UnknownType,
     /// <summary>
     /// A known message that is not a request to the server: peer-to-peer traffic (inquiries, checks, peer messages)
-    /// or a server's own message type.
+    /// or a server's own message type; at the diagnostics port, anything but a <c>nat-probe</c>.
     /// </summary>
     NotARequest,
     /// <summary>The server was stopping when the datagram reached it.</summary>
@@ -37,4 +37,9 @@ public enum RendezvousDropReason
     /// (<see cref="RendezvousServerOptions.GlobalTokenLimit"/>, <see cref="RendezvousServerOptions.GlobalTokensPerPeriod"/>).
     /// </summary>
     GlobalRateLimited,
+    /// <summary>
+    /// A <c>relay-datagram</c> or <c>nat-probe</c> with a missing or unusable field. Never answered: a
+    /// <c>server-error</c> would end the client's session, and these messages are not worth one.
+    /// </summary>
+    InvalidExtensionMessage,
 }

@@ -9,7 +9,8 @@ namespace Holepunch.Reactive.Rendezvous;
 internal sealed class RendezvousMetrics : IDisposable
 {
     private static readonly string[] DropTags =
-        ["", "rate-limited", "too-many-sources", "overloaded", "oversize", "malformed", "missing-type", "unknown-type", "not-a-request", "stopped", "amplification-limit", "global-rate-limited"];
+        ["", "rate-limited", "too-many-sources", "overloaded", "oversize", "malformed", "missing-type", "unknown-type", "not-a-request", "stopped", "amplification-limit",
+         "global-rate-limited", "invalid-extension-message"];
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -22,6 +23,7 @@ internal sealed class RendezvousMetrics : IDisposable
     private readonly Counter<long> _expired;
     private readonly Counter<long> _joins;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _natProbes;
     private volatile bool _disposed;
 
     public RendezvousMetrics(IMeterFactory? meterFactory, Func<int> liveRegistrations)
@@ -39,12 +41,16 @@ internal sealed class RendezvousMetrics : IDisposable
         _expired = _meter.CreateCounter<long>("holepunch.rendezvous.registrations.expired", "{registration}", "Registrations that were not refreshed in time.");
         _joins = _meter.CreateCounter<long>("holepunch.rendezvous.joins", "{join}", "Joiners introduced to a host.");
         _errors = _meter.CreateCounter<long>("holepunch.rendezvous.server_errors", "{datagram}", "server-error replies sent, tagged by error.");
+        _natProbes = _meter.CreateCounter<long>("holepunch.rendezvous.nat_probes", "{datagram}", "nat-probe requests answered, on either port.");
         // A meter from a factory outlives the server: report no rooms once the server has stopped.
         _meter.CreateObservableGauge(
             "holepunch.rendezvous.registrations.active", () => _disposed ? 0 : liveRegistrations(), "{registration}", "Rooms registered now.");
     }
 
     public RendezvousServerCounters Counters { get; } = new();
+
+    /// <summary>The meter, for the instruments of the server's other parts (the relay).</summary>
+    public Meter Meter => _meter;
 
     public void Received()
     {
@@ -98,6 +104,12 @@ internal sealed class RendezvousMetrics : IDisposable
     {
         Counters.OnErrorSent();
         _errors.Add(1, new KeyValuePair<string, object?>("error", ServerErrors.TagOf(kind)));
+    }
+
+    public void NatProbeAnswered()
+    {
+        Counters.OnNatProbeAnswered();
+        _natProbes.Add(1);
     }
 
     public void Dispose()

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Holepunch.Reactive.Rendezvous;
 
 /// <summary>
-/// Handles each admitted request on the server's scheduler: registrations to the registry, joins to the linker,
-/// unusable requests to a <c>missing info from packet data: KEY</c> reply.
+/// Handles each admitted request on the server's scheduler: registrations to the registry, joins to the linker, relay
+/// datagrams to the relay, NAT probes to their responder, unusable requests to a <c>missing info from packet data: KEY</c> reply.
 /// </summary>
 /// <remarks>
 /// <list type="table">
@@ -17,7 +17,9 @@ namespace Holepunch.Reactive.Rendezvous;
 /// <item><term>requesting-to-join-server</term><description>Handshake info to both sides, or <c>NAME not found</c>; for a room
 /// with a secret, a challenge or <c>wrong secret for NAME</c> until the join proves the secret (see <see cref="HandshakeLinker"/>).</description></item>
 /// <item><term>any reply beyond the amplification limit</term><description>None: counted as <see cref="RendezvousDropReason.AmplificationLimit"/>.</description></item>
-/// <item><term>either, with a missing or unusable field</term><description><c>missing info from packet data: KEY</c>.</description></item>
+/// <item><term>relay-datagram</term><description>Forwarded to the other side of its relay, or <c>relay-refused</c> (see <see cref="RelayForwarder"/>).</description></item>
+/// <item><term>nat-probe (either transport)</term><description><c>nat-probe-response</c> with the observed source, from the transport it arrived at.</description></item>
+/// <item><term>registering-server or requesting-to-join-server, with a missing or unusable field</term><description><c>missing info from packet data: KEY</c>.</description></item>
 /// </list>
 /// </remarks>
 internal sealed class RendezvousRouter(
@@ -25,6 +27,8 @@ internal sealed class RendezvousRouter(
     AmplificationGuard guard,
     RegistrationRegistry registry,
     HandshakeLinker linker,
+    RelayForwarder relay,
+    NatProbeResponder probes,
     ReplySender replies,
     RendezvousMetrics metrics,
     ILogger logger,
@@ -54,6 +58,12 @@ internal sealed class RendezvousRouter(
                     break;
                 case RequestingToJoinServer joining:
                     linker.Join(joining, request.Source, request.ReplyFrom);
+                    break;
+                case RelayDatagram relayed:
+                    relay.Forward(relayed, request.Source, request.ReplyFrom);
+                    break;
+                case NatProbe probe:
+                    probes.Answer(probe, request);
                     break;
                 default:
                     RefuseInvalid(request);

@@ -26,11 +26,17 @@ namespace Holepunch.Reactive.Rendezvous;
 /// <listheader><term>Transport event</term><description>Effect</description></listheader>
 /// <item><term>OnNext</term><description>One datagram: a reply, or a drop counted in <see cref="Counters"/> by <see cref="RendezvousDropReason"/>.</description></item>
 /// <item><term>OnError</term><description>Logged; the server stops receiving and <see cref="Completion"/> faults.</description></item>
-/// <item><term>OnCompleted</term><description>The server stops receiving and <see cref="Completion"/> completes.</description></item>
+/// <item><term>OnCompleted</term><description>The server stops receiving and <see cref="Completion"/> completes (with a
+/// diagnostics transport: once both have completed).</description></item>
 /// </list>
 /// <para>
+/// Extensions beyond the Godot protocol: a relay for peers that cannot punch through (<c>relay-datagram</c>, see
+/// <see cref="RelayOptions"/>), and NAT diagnostics (<c>nat-probe</c>, answered on the main transport and on an optional
+/// diagnostics transport). Godot clients never send them and never receive them.
+/// </para>
+/// <para>
 /// Metrics are published on the <see cref="MeterName"/> meter; logs go to the <see cref="ILogger"/> given.
-/// The server does not own the transport: dispose it after the server.
+/// The server does not own its transports: dispose them after the server.
 /// </para>
 /// </remarks>
 public sealed class RendezvousServer : IDisposable
@@ -40,12 +46,16 @@ public sealed class RendezvousServer : IDisposable
 
     private readonly object _lifecycle = new();
     private readonly IDatagramTransport _transport;
+    private readonly IDatagramTransport? _diagnosticsTransport;
     private readonly RendezvousServerOptions _options;
     private readonly ILogger _logger;
     private readonly EventLoopScheduler? _ownedScheduler;
     private readonly RendezvousMetrics _metrics;
     private readonly SourceRateLimiter _rateLimiter;
     private readonly RegistrationRegistry _registry;
+    private readonly RelayTable _relays;
+    private readonly RelayMetrics _relayMetrics;
+    private readonly RefusalPacer _refusals;
     private readonly RendezvousAdmission _admission;
     private readonly AmplificationGuard _guard;
     private readonly RendezvousRouter _router;
@@ -67,10 +77,43 @@ public sealed class RendezvousServer : IDisposable
         RendezvousServerOptions? options = null,
         ILogger? logger = null,
         IMeterFactory? meterFactory = null)
+        : this(transport, diagnosticsTransport: null, options, logger, meterFactory)
+    {
+    }
+
+    /// <summary>
+    /// Creates a server over <paramref name="transport"/> that also answers NAT probes on a second socket,
+    /// <paramref name="diagnosticsTransport"/> (another port of the same address, so that a client can tell whether its
+    /// NAT's mapping depends on the destination); it receives nothing until <see cref="Start"/>.
+    /// </summary>
+    /// <param name="transport">The socket to serve on (a UDP transport, or a virtual one in tests).</param>
+    /// <param name="diagnosticsTransport">
+    /// The diagnostics socket: only <c>nat-probe</c> is answered there, from there. <see langword="null"/> for none.
+    /// The server does not own it either.
+    /// </param>
+    /// <param name="options">Limits and the scheduler; <see langword="null"/> for the defaults. Validated and copied here.</param>
+    /// <param name="logger">Where to log; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Creates the <see cref="MeterName"/> meter (from dependency injection); <see langword="null"/> for a meter of the server's own.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="transport"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="options"/> has invalid values (the message lists every one), or both transports are the same object.
+    /// </exception>
+    public RendezvousServer(
+        IDatagramTransport transport,
+        IDatagramTransport? diagnosticsTransport,
+        RendezvousServerOptions? options = null,
+        ILogger? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        if (ReferenceEquals(transport, diagnosticsTransport))
+        {
+            throw new ArgumentException("The diagnostics transport must be another socket than the main one.", nameof(diagnosticsTransport));
+        }
+
         _options = (options ?? new RendezvousServerOptions()).Validated();
         _transport = transport;
+        _diagnosticsTransport = diagnosticsTransport;
         _logger = logger ?? NullLogger.Instance;
 
         if (_options.Scheduler is null)
@@ -80,14 +123,23 @@ public sealed class RendezvousServer : IDisposable
 
         Scheduler = _options.Scheduler ?? _ownedScheduler!;
         RegistrationRegistry? registry = null;
+        RelayTable? relays = null;
         _metrics = new RendezvousMetrics(meterFactory, () => registry?.Count ?? 0);
+        _relayMetrics = new RelayMetrics(_metrics.Meter, _metrics.Counters.Relay, () => relays?.Count ?? 0);
         _registry = registry = new RegistrationRegistry(Scheduler, _options, _metrics, _logger);
+        _relays = relays = new RelayTable(Scheduler, _options.Relay, _relayMetrics, _logger);
         _rateLimiter = new SourceRateLimiter(_options);
-        _admission = new RendezvousAdmission(_rateLimiter, _metrics, _logger, _options.MaxDatagramSize, _options.MaxPendingDatagrams);
+        _admission = new RendezvousAdmission(_rateLimiter, _relays, _metrics, _logger, _options.MaxDatagramSize, _options.MaxPendingDatagrams);
         _guard = new AmplificationGuard(_options);
+        _refusals = new RefusalPacer(Scheduler, _options.Relay.RefusalInterval, _options.MaxSources);
         var replies = new ReplySender(transport, _guard, _metrics, _logger);
-        var linker = new HandshakeLinker(_registry, new JoinChallenges(Scheduler), replies, _metrics, _logger);
-        _router = new RendezvousRouter(_admission, _guard, _registry, linker, replies, _metrics, _logger, _options.MaxRegistrations);
+        var diagnosticsReplies = diagnosticsTransport is null ? null : new ReplySender(diagnosticsTransport, _guard, _metrics, _logger);
+        var linker = new HandshakeLinker(
+            _registry, new JoinChallenges(Scheduler), replies, _relays, _relayMetrics, Scheduler, _options, _metrics, _logger);
+        var forwarder = new RelayForwarder(_relays, transport, replies, _refusals, _relayMetrics, _metrics, Scheduler, _logger);
+        var probes = new NatProbeResponder(replies, diagnosticsReplies, _metrics, _logger);
+        _router = new RendezvousRouter(
+            _admission, _guard, _registry, linker, forwarder, probes, replies, _metrics, _logger, _options.MaxRegistrations);
     }
 
     /// <summary>The registered rooms, keyed by name (read-only; changes arrive on <see cref="Scheduler"/>).</summary>
@@ -101,6 +153,9 @@ public sealed class RendezvousServer : IDisposable
 
     /// <summary>The address the transport is bound to.</summary>
     public IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
+
+    /// <summary>The address the diagnostics transport is bound to; <see langword="null"/> when the server has none.</summary>
+    public IPEndPoint? DiagnosticsEndPoint => _diagnosticsTransport?.LocalEndPoint;
 
     /// <summary>
     /// Completes when the server stops: when disposed (once its state is released on <see cref="Scheduler"/>) or when
@@ -131,14 +186,24 @@ public sealed class RendezvousServer : IDisposable
             });
             // Decoding happens in Admit, on the receive thread, while the payload is still valid; only the decoded
             // request crosses to the scheduler.
-            _inbound = _transport.Received
-                .Select(_admission.Admit)
+            var inbound = _transport.Received.Select(_admission.Admit);
+            if (_diagnosticsTransport is not null)
+            {
+                // One merged stream, observed on the scheduler once: requests from both sockets are handled one at a time.
+                inbound = inbound.Merge(_diagnosticsTransport.Received.Select(_admission.AdmitDiagnostics));
+            }
+
+            _inbound = inbound
                 .Where(static request => request.IsAdmitted)
                 .ObserveOn(Scheduler)
                 .Subscribe(_router.Handle, OnTransportFailed, OnTransportCompleted);
         }
 
         RendezvousLog.Started(_logger, _transport.LocalEndPoint);
+        if (_diagnosticsTransport is not null)
+        {
+            RelayLog.DiagnosticsStarted(_logger, _diagnosticsTransport.LocalEndPoint);
+        }
     }
 
     /// <summary>
@@ -182,6 +247,9 @@ public sealed class RendezvousServer : IDisposable
     private void Release()
     {
         _registry.Dispose();
+        _relays.Dispose();
+        _relayMetrics.Stop();
+        _refusals.Clear();
         _rateLimiter.Dispose();
         _guard.Clear();
         RendezvousLog.Stopped(_logger, Counters);

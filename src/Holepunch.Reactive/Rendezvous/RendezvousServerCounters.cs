@@ -17,6 +17,7 @@ public sealed class RendezvousServerCounters
     private long _expirations;
     private long _joins;
     private long _errorsSent;
+    private long _natProbes;
 
     internal RendezvousServerCounters()
     {
@@ -46,6 +47,12 @@ public sealed class RendezvousServerCounters
     /// <summary><c>server-error</c> replies sent.</summary>
     public long ErrorsSent => Volatile.Read(ref _errorsSent);
 
+    /// <summary><c>nat-probe</c> requests answered, on the main or the diagnostics transport.</summary>
+    public long NatProbesAnswered => Volatile.Read(ref _natProbes);
+
+    /// <summary>The relay's totals: relays opened and closed, datagrams and bytes relayed, refusals by reason.</summary>
+    public RelayCounters Relay { get; } = new();
+
     /// <summary>Datagrams dropped without a reply, for every reason.</summary>
     public long TotalDropped
     {
@@ -70,7 +77,8 @@ public sealed class RendezvousServerCounters
     /// <inheritdoc/>
     public override string ToString() =>
         $"in {DatagramsReceived}, out {DatagramsSent}, registrations {Registrations}, refreshes {Refreshes}, " +
-        $"expirations {Expirations}, joins {Joins}, errors {ErrorsSent}, dropped {TotalDropped}";
+        $"expirations {Expirations}, joins {Joins}, errors {ErrorsSent}, dropped {TotalDropped}, " +
+        $"NAT probes {NatProbesAnswered}, {Relay}";
 
     internal void OnReceived() => Interlocked.Increment(ref _datagramsReceived);
 
@@ -87,6 +95,8 @@ public sealed class RendezvousServerCounters
     internal void OnJoined() => Interlocked.Increment(ref _joins);
 
     internal void OnErrorSent() => Interlocked.Increment(ref _errorsSent);
+
+    internal void OnNatProbeAnswered() => Interlocked.Increment(ref _natProbes);
 
     internal void OnDropped(RendezvousDropReason reason) => Interlocked.Increment(ref _dropped[(int)reason]);
 }

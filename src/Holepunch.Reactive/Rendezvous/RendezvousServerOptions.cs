@@ -18,8 +18,11 @@ namespace Holepunch.Reactive.Rendezvous;
 public sealed class RendezvousServerOptions
 {
     /// <summary>The largest datagram the server reads; larger ones are dropped unread.</summary>
-    /// <value>The default value is 2,048 bytes (a Godot registration is about 150). Allowed: 1 to 65,507.</value>
-    public int MaxDatagramSize { get; set; } = 2048;
+    /// <value>
+    /// The default value is 8,192 bytes (a Godot registration is about 150; the rest is room for relayed messages, see
+    /// <see cref="Relay"/>). Allowed: 1 to 65,507.
+    /// </value>
+    public int MaxDatagramSize { get; set; } = 8192;
 
     /// <summary>How many rooms may be registered at once; a new room beyond it gets <c>server full</c>.</summary>
     /// <value>The default value is 10,000. Refreshes of registered rooms are always accepted.</value>
@@ -92,6 +95,10 @@ public sealed class RendezvousServerOptions
     /// disposes it with itself. Tests pass a virtual-time scheduler.
     /// </value>
     public IScheduler? Scheduler { get; set; }
+
+    /// <summary>The relay's limits (the <c>relay-datagram</c> extension); see <see cref="RelayOptions"/>.</summary>
+    /// <value>The default value is a <see cref="RelayOptions"/> with its documented defaults: relay on.</value>
+    public RelayOptions Relay { get; set; } = new();
 
     /// <summary>Checks every value and copies the options, so the server never sees a later change.</summary>
     /// <exception cref="ArgumentException">One or more values are invalid; the message lists them all.</exception>
@@ -166,11 +173,22 @@ public sealed class RendezvousServerOptions
             Problem(nameof(AmplificationFactor), AmplificationFactor, "must be between 1 and 10");
         }
 
+        if (Relay is null)
+        {
+            Problem(nameof(Relay), "null", "must be set");
+        }
+        else
+        {
+            Relay.Validate(problems, MaxDatagramSize);
+        }
+
         if (problems.Length > 0)
         {
             throw new ArgumentException($"Invalid {nameof(RendezvousServerOptions)}:{Environment.NewLine}{problems}", "options");
         }
 
-        return (RendezvousServerOptions)MemberwiseClone();
+        var copy = (RendezvousServerOptions)MemberwiseClone();
+        copy.Relay = Relay!.Clone();
+        return copy;
     }
 }

@@ -44,12 +44,13 @@ public sealed class AmplificationGuardTests
     public void SavedCredit_IsCappedAtFourFullDatagramsWorth()
     {
         var guard = Create();
+        var max = new RendezvousServerOptions().MaxDatagramSize;
         for (var i = 0; i < 100; i++)
         {
-            guard.BeginRequest(Joiner, 2048);
+            guard.BeginRequest(Joiner, max);
         }
 
-        Assert.Equal(3L * 2048 * AmplificationGuard.SavedDatagrams, guard.CreditOf(Joiner));
+        Assert.Equal(3L * max * AmplificationGuard.SavedDatagrams, guard.CreditOf(Joiner));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class RendezvousServerOptionsTests
         var options = new RendezvousServerOptions();
 
         Assert.Equal(
-            (2048, 10_000, TimeSpan.FromSeconds(300), 20, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), 10_000, 4096),
+            (8192, 10_000, TimeSpan.FromSeconds(300), 20, 10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), 10_000, 4096),
             (options.MaxDatagramSize, options.MaxRegistrations, options.MaxRegistrationLifetime, options.SourceTokenLimit,
              options.SourceTokensPerPeriod, options.SourceReplenishmentPeriod, options.SourceIdleTimeout, options.MaxSources,
              options.MaxPendingDatagrams));
