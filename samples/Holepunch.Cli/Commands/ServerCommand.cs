@@ -5,7 +5,7 @@ using Holepunch.Cli.Server;
 
 namespace Holepunch.Cli.Commands;
 
-/// <summary><c>holepunch server [--bind IP] [--port N] [--diagnostics-port N]</c>: runs a rendezvous server until Ctrl+C or SIGTERM.</summary>
+/// <summary><c>holepunch server [--bind IP] [--port N] [--diagnostics-port N] [--lan-network CIDR]…</c>: runs a rendezvous server until Ctrl+C or SIGTERM.</summary>
 internal static class ServerCommand
 {
     public static Command Create()
@@ -42,11 +42,19 @@ internal static class ServerCommand
             }
         });
 
+        var lanNetworks = new Option<string[]>("--lan-network")
+        {
+            Description = $"A network whose addresses are passed on as peers' LAN addresses, besides the private ranges (repeatable) [or {ServerSettings.Section}:LanNetworks]",
+            HelpName = "CIDR",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
         var command = new Command("server", "Run a rendezvous (handshake) server for Godot Holepunch clients and Holepunch.Reactive peers.")
         {
             bind,
             port,
             diagnosticsPort,
+            lanNetworks,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -65,6 +73,11 @@ internal static class ServerCommand
             if (parseResult.GetValue(diagnosticsPort) is { } diagnostics)
             {
                 overrides[$"{ServerSettings.Section}:{nameof(ServerSettings.DiagnosticsPort)}"] = diagnostics.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (parseResult.GetValue(lanNetworks) is { Length: > 0 } networks)
+            {
+                overrides[$"{ServerSettings.Section}:{nameof(ServerSettings.LanNetworks)}"] = string.Join(',', networks);
             }
 
             return ServerHost.RunAsync(overrides, cancellationToken);

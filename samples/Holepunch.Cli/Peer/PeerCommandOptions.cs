@@ -71,6 +71,11 @@ internal sealed class PeerCommandOptions
         HelpName = "SECONDS",
     };
 
+    private readonly Option<bool> _noRelay = new("--no-relay")
+    {
+        Description = "Do not offer the server's relay: a peer that cannot be punched to is reported as a handshake timeout",
+    };
+
     private readonly Option<bool> _verbose = new("--verbose")
     {
         Description = "Log the client's debug messages to stderr",
@@ -98,6 +103,7 @@ internal sealed class PeerCommandOptions
         command.Options.Add(_checkInterval);
         command.Options.Add(_stay);
         command.Options.Add(_linger);
+        command.Options.Add(_noRelay);
         command.Options.Add(_verbose);
     }
 
@@ -117,6 +123,7 @@ internal sealed class PeerCommandOptions
             CheckInterval = Seconds(result.GetValue(_checkInterval)),
             Stay = result.GetValue(_stay),
             Linger = Seconds(result.GetValue(_linger)) ?? TimeSpan.Zero,
+            NoRelay = result.GetValue(_noRelay),
             Verbose = result.GetValue(_verbose),
         };
     }

@@ -38,6 +38,9 @@ internal sealed record PeerSettings
     /// <summary>How long to keep receiving after standard input ended and every message settled (<c>--linger</c>).</summary>
     public TimeSpan Linger { get; init; }
 
+    /// <summary>Do not announce relay support: a pair that cannot punch then fails instead of relaying (<c>--no-relay</c>).</summary>
+    public bool NoRelay { get; init; }
+
     /// <summary>Log the client's debug messages to standard error (<c>--verbose</c>).</summary>
     public bool Verbose { get; init; }
 
@@ -61,6 +64,10 @@ internal sealed record PeerSettings
             LocalEndPoint = new IPEndPoint(Bind, Port),
             AdvertisedLocalEndPoint = Advertise,
             PeerRetry = retry,
+            PunchRetry = retry,
+            ReliableRetry = retry,
+            EnableRelay = !NoRelay,
+            ProbePacing = retry.ReplyTimeout > TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero,
             LoggerFactory = loggerFactory,
         };
         return CheckInterval is { } interval ? options with { PeerCheckInterval = interval } : options;

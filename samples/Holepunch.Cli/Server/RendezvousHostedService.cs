@@ -28,7 +28,7 @@ internal sealed class RendezvousHostedService(
             ? DatagramTransportFactory.CreateUdp(diagnosticsEndPoint)
             : null;
         var server = new RendezvousServer(
-            transport, diagnostics, settings.Value.Limits, loggerFactory.CreateLogger<RendezvousServer>(), meterFactory);
+            transport, diagnostics, settings.Value.ServerOptions(), loggerFactory.CreateLogger<RendezvousServer>(), meterFactory);
         try
         {
             server.Start();

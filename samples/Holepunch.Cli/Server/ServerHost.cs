@@ -34,6 +34,9 @@ internal static class ServerHost
             .Validate(
                 static s => s.HasValidDiagnosticsPort,
                 $"{ServerSettings.Section}:{nameof(ServerSettings.DiagnosticsPort)} must be between 1 and 65535, and not the server's port.")
+            .Validate(
+                static s => s.HasValidLanNetworks,
+                $"{ServerSettings.Section}:{nameof(ServerSettings.LanNetworks)} must be CIDR prefixes separated by commas, such as 192.0.2.0/24")
             .ValidateOnStart();
         builder.Services.AddSingleton<RendezvousHostedService>();
         builder.Services.AddHostedService(static services => services.GetRequiredService<RendezvousHostedService>());

@@ -22,6 +22,42 @@ internal sealed class ServerSettings
     /// </summary>
     public int? DiagnosticsPort { get; set; }
 
+    /// <summary>
+    /// Extra networks whose addresses are passed on as LAN addresses (<c>Rendezvous:LanNetworks</c>, CIDR prefixes
+    /// separated by commas, or repeated <c>--lan-network</c>); see <see cref="RendezvousServerOptions.LanNetworks"/>.
+    /// </summary>
+    public string? LanNetworks { get; set; }
+
+    /// <summary>Whether <see cref="LanNetworks"/> parses.</summary>
+    public bool HasValidLanNetworks => ParseLanNetworks() is not null;
+
+    /// <summary>The server options: <see cref="Limits"/> with <see cref="LanNetworks"/> added.</summary>
+    public RendezvousServerOptions ServerOptions()
+    {
+        foreach (var network in ParseLanNetworks() ?? [])
+        {
+            Limits.LanNetworks.Add(network);
+        }
+
+        return Limits;
+    }
+
+    private List<IPNetwork>? ParseLanNetworks()
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var text in (LanNetworks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IPNetwork.TryParse(text, out var network))
+            {
+                return null;
+            }
+
+            networks.Add(network);
+        }
+
+        return networks;
+    }
+
     /// <summary>The server's limits (<c>Rendezvous:Limits:MaxRegistrations</c> and so on); unset values keep their defaults.</summary>
     public RendezvousServerOptions Limits { get; set; } = new();
 

@@ -50,7 +50,7 @@ internal sealed class HandshakeLinker(
 
         // Each side probes the other's local address: only a plausible LAN address is passed on (LocalAddressPolicy).
         if (!replies.SendIntroductions(
-            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, LocalAddressPolicy.Introduced(request.LocalEndPoint, source))
+            new ProvidingPeerHandshakeInfo(host.Name, request.Sender, source, LocalAddressPolicy.Introduced(request.LocalEndPoint, source, options.LanNetworks))
             {
                 PeerCapabilities = joinerCapabilities,
                 RelayToken = token,
@@ -58,7 +58,7 @@ internal sealed class HandshakeLinker(
             host.GlobalEndPoint,
             host.ServerAddress,
             new ProvidingPeerHandshakeInfo(
-                request.Sender, host.Name, host.GlobalEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, host.GlobalEndPoint))
+                request.Sender, host.Name, host.GlobalEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, host.GlobalEndPoint, options.LanNetworks))
             {
                 PeerCapabilities = host.Capabilities,
                 RelayToken = token,

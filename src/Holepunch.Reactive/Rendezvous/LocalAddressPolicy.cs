@@ -12,8 +12,27 @@ namespace Holepunch.Reactive.Rendezvous;
 internal static class LocalAddressPolicy
 {
     /// <summary>The local end point to introduce: <paramref name="reported"/>, or <paramref name="source"/> when it is not plausible.</summary>
-    public static IPEndPoint Introduced(IPEndPoint reported, IPEndPoint source) =>
-        IsPlausible(reported.Address, source.Address) ? reported : source;
+    public static IPEndPoint Introduced(IPEndPoint reported, IPEndPoint source, IList<IPNetwork>? lanNetworks = null) =>
+        IsPlausible(reported.Address, source.Address) || InAny(reported.Address, lanNetworks) ? reported : source;
+
+    private static bool InAny(IPAddress address, IList<IPNetwork>? networks)
+    {
+        if (networks is null)
+        {
+            return false;
+        }
+
+        var unmapped = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        foreach (var network in networks)
+        {
+            if (network.Contains(unmapped))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether <paramref name="local"/> can be the LAN address of a peer whose datagrams come from <paramref name="source"/>.</summary>
     public static bool IsPlausible(IPAddress local, IPAddress source)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using System.Reactive.Concurrency;
 using System.Text;
@@ -96,6 +97,15 @@ public sealed class RendezvousServerOptions
     /// </value>
     public IScheduler? Scheduler { get; set; }
 
+    /// <summary>
+    /// Networks whose addresses are passed on as a peer's reported LAN address, besides the private, shared,
+    /// loopback and link-local ranges that always are (a lab or an intranet that numbers its LANs otherwise). Any
+    /// other reported address that is not the sender's own is replaced by its public one, so a forged request
+    /// cannot aim peers' probes at a third party.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IList<IPNetwork> LanNetworks { get; set; } = [];
+
     /// <summary>The relay's limits (the <c>relay-datagram</c> extension); see <see cref="RelayOptions"/>.</summary>
     /// <value>The default value is a <see cref="RelayOptions"/> with its documented defaults: relay on.</value>
     public RelayOptions Relay { get; set; } = new();
@@ -189,6 +199,7 @@ public sealed class RendezvousServerOptions
 
         var copy = (RendezvousServerOptions)MemberwiseClone();
         copy.Relay = Relay!.Clone();
+        copy.LanNetworks = [.. LanNetworks ?? []];
         return copy;
     }
 }

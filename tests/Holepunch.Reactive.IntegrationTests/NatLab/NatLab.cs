@@ -88,7 +88,9 @@ internal sealed class NatLab : IAsyncDisposable
     /// <summary>Starts <c>holepunch server</c> on the public segment and waits until it listens.</summary>
     public async Task<HolepunchProcess> StartServerAsync()
     {
-        var server = Start(Public, "server", ["server", "--bind", ServerAddress.ToString(), "--port", ServerPort.ToString(CultureInfo.InvariantCulture)]);
+        var server = Start(Public, "server", ["server", "--bind", ServerAddress.ToString(), "--port", ServerPort.ToString(CultureInfo.InvariantCulture),
+            // The lab numbers its LANs from documentation ranges, which the server does not take for LANs unless told.
+            "--lan-network", "192.0.2.0/25", "--lan-network", "198.51.100.0/25"]);
         using var deadline = new CancellationTokenSource(ServerStartTimeout);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!await Public.IsUdpPortBoundAsync(ServerPort))

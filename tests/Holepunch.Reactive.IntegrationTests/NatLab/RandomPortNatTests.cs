@@ -10,8 +10,8 @@ public sealed class RandomPortNatTests(ITestOutputHelper output) : NatLabTest(ou
     {
         var lab = await CreateLabAsync(NatBehavior.RandomPort, NatBehavior.RandomPort);
         await lab.StartServerAsync();
-        // Probes wait 0.5 s for a reply, 3 attempts: the punch is given up 1.5 s after the link.
-        string[] punch = ["--punch-timeout", "0.5", "--punch-attempts", "3"];
+        // Probes wait 0.5 s for a reply, 3 attempts: the punch is given up 1.5 s after the link. No relay offered.
+        string[] punch = ["--punch-timeout", "0.5", "--punch-attempts", "3", "--no-relay"];
         var configured = TimeSpan.FromSeconds(1.5);
         var host = lab.StartHost(lab.HostA1, Room, HostPort, punch);
         await host.WaitForEventAsync("registered", null, Startup);

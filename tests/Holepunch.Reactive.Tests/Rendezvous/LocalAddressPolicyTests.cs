@@ -62,4 +62,14 @@ public sealed class LocalAddressPolicyTests
         var toJoiner = Assert.Single(harness.TakeSent(), s => s.To.Equals(joiner));
         Assert.Contains("\"local-address\":[\"203.0.113.5\",40000]", toJoiner.Json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AddressInAConfiguredLanNetwork_IsPassedOnThoughItLooksPublic()
+    {
+        var lab = new List<IPNetwork> { IPNetwork.Parse("192.0.2.0/25") };
+
+        Assert.Equal(EndPoint("192.0.2.11:4000"), LocalAddressPolicy.Introduced(EndPoint("192.0.2.11:4000"), EndPoint("203.0.113.2:40000"), lab));
+        Assert.Equal(EndPoint("203.0.113.2:40000"), LocalAddressPolicy.Introduced(EndPoint("192.0.2.200:4000"), EndPoint("203.0.113.2:40000"), lab));
+        Assert.Equal(EndPoint("203.0.113.2:40000"), LocalAddressPolicy.Introduced(EndPoint("192.0.2.11:4000"), EndPoint("203.0.113.2:40000")));
+    }
 }
