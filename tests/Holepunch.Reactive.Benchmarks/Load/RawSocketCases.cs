@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Holepunch.Reactive.Benchmarks.Load;
+
+/// <summary>
+/// The limit: plain <see cref="Socket"/> datagrams on 127.0.0.1 with no protocol at all, one blocking thread per side,
+/// no allocation per datagram.
+/// </summary>
+internal static class RawSocketCases
+{
+    public static IReadOnlyList<CaseResult> Run(LoadOptions options)
+    {
+        var (rate64, loss64) = OneWay(64, options.CaseDuration);
+        var (rate512, loss512) = OneWay(512, options.CaseDuration);
+        var (p50, p99, count) = PingPong(64, options.CaseDuration);
+        return
+        [
+            new("raw-oneway-64", Math.Round(rate64), "datagrams/s", null, null) { Note = $"receiver rate, {loss64:P1} lost" },
+            new("raw-oneway-512", Math.Round(rate512), "datagrams/s", null, null) { Note = $"receiver rate, {loss512:P1} lost" },
+            new("raw-rtt-p50", Math.Round(p50, 1), "µs", null, null) { Note = $"64 B echo, {count:N0} round trips" },
+            new("raw-rtt-p99", Math.Round(p99, 1), "µs", null, null),
+        ];
+    }
+
+    public static Socket Bind()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.ReceiveTimeout = 200;
+        return socket;
+    }
+
+    /// <summary>Sends as fast as one thread can for the duration; returns the receiver's rate and the share lost.</summary>
+    private static (double Rate, double Loss) OneWay(int size, TimeSpan duration)
+    {
+        using var receiver = Bind();
+        using var sender = Bind();
+        var target = ((IPEndPoint)receiver.LocalEndPoint!).Serialize();
+        long received = 0;
+        long sent = 0;
+        var stop = false;
+        var receiveThread = new Thread(() =>
+        {
+            var buffer = new byte[2048];
+            var from = new SocketAddress(AddressFamily.InterNetwork);
+            while (!Volatile.Read(ref stop))
+            {
+                try
+                {
+                    receiver.ReceiveFrom(buffer, SocketFlags.None, from);
+                    Interlocked.Increment(ref received);
+                }
+                catch (SocketException)
+                {
+                    // Timeout: look at the flag again.
+                }
+            }
+        }) { IsBackground = true, Name = "raw-receive" };
+        var sendThread = new Thread(() =>
+        {
+            var payload = new byte[size];
+            while (!Volatile.Read(ref stop))
+            {
+                sender.SendTo(payload, SocketFlags.None, target);
+                Interlocked.Increment(ref sent);
+            }
+        }) { IsBackground = true, Name = "raw-send" };
+        receiveThread.Start();
+        sendThread.Start();
+        Thread.Sleep(200);
+        var (r0, s0, t0) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp());
+        Thread.Sleep(duration);
+        var (r1, s1, t1) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp());
+        Volatile.Write(ref stop, true);
+        sendThread.Join();
+        receiveThread.Join();
+        var delivered = r1 - r0;
+        return (delivered / Stats.Seconds(t1 - t0), 1 - (delivered / (double)Math.Max(1, s1 - s0)));
+    }
+
+    /// <summary>One datagram out, echoed back, for the duration; RTT percentiles in µs.</summary>
+    private static (double P50, double P99, int Count) PingPong(int size, TimeSpan duration)
+    {
+        using var echo = Bind();
+        using var client = Bind();
+        var stop = false;
+        var echoThread = new Thread(() =>
+        {
+            var buffer = new byte[2048];
+            var from = new SocketAddress(AddressFamily.InterNetwork);
+            while (!Volatile.Read(ref stop))
+            {
+                try
+                {
+                    var length = echo.ReceiveFrom(buffer, SocketFlags.None, from);
+                    echo.SendTo(buffer.AsSpan(0, length), SocketFlags.None, from);
+                }
+                catch (SocketException)
+                {
+                    // Timeout: look at the flag again.
+                }
+            }
+        }) { IsBackground = true, Name = "raw-echo" };
+        echoThread.Start();
+
+        var target = ((IPEndPoint)echo.LocalEndPoint!).Serialize();
+        var payload = new byte[size];
+        var reply = new byte[2048];
+        var from = new SocketAddress(AddressFamily.InterNetwork);
+        var samples = new List<double>(1 << 16);
+        var warmupEnd = Stats.Deadline(TimeSpan.FromMilliseconds(200));
+        var end = Stats.Deadline(duration + TimeSpan.FromMilliseconds(200));
+        while (Stopwatch.GetTimestamp() < end)
+        {
+            var start = Stopwatch.GetTimestamp();
+            client.SendTo(payload, SocketFlags.None, target);
+            try
+            {
+                client.ReceiveFrom(reply, SocketFlags.None, from);
+            }
+            catch (SocketException)
+            {
+                continue; // Lost (200 ms timeout): not a sample.
+            }
+
+            var stopTicks = Stopwatch.GetTimestamp();
+            if (start >= warmupEnd)
+            {
+                samples.Add(Stats.Microseconds(stopTicks - start));
+            }
+        }
+
+        Volatile.Write(ref stop, true);
+        echoThread.Join();
+        return (Stats.Percentile(samples, 50), Stats.Percentile(samples, 99), samples.Count);
+    }
+}
