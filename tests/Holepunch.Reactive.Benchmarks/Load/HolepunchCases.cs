@@ -20,12 +20,12 @@ internal static class HolepunchCases
         {
             foreach (var size in (int[])[64, 512])
             {
-                var (rate, loss) = await Task.Run(() => Unreliable(pair, size, options.CaseDuration)).ConfigureAwait(false);
-                results.Add(new($"unreliable-{size}", Math.Round(rate), "msg/s", $"raw-oneway-{size}", null) { Note = $"received by the host, {loss:P1} lost" });
+                var (rate, loss, cpu) = await Task.Run(() => Unreliable(pair, size, options.CaseDuration)).ConfigureAwait(false);
+                results.Add(new($"unreliable-{size}", Math.Round(rate), "msg/s", $"raw-oneway-{size}", null) { Note = $"received by the host, {loss:P1} lost, {cpu:0.0} µs CPU/msg" });
             }
 
-            var reliable = await Task.Run(() => Reliable(pair, 64, options.CaseDuration)).ConfigureAwait(false);
-            results.Add(new("reliable-64", Math.Round(reliable), "msg/s", "litenetlib-reliable-64", null) { Note = $"acknowledged, in order, window {ReliableWindow}" });
+            var (reliable, reliableCpu) = await Task.Run(() => Reliable(pair, 64, options.CaseDuration)).ConfigureAwait(false);
+            results.Add(new("reliable-64", Math.Round(reliable), "msg/s", "litenetlib-reliable-64", null) { Note = $"acknowledged, in order, window {ReliableWindow}, {reliableCpu:0.0} µs CPU/msg" });
 
             var (p50, p99, count) = await Task.Run(() => ReliableRoundTrip(pair, 64, options.CaseDuration)).ConfigureAwait(false);
             results.Add(new("reliable-rtt-p50", Math.Round(p50, 1), "µs", "raw-rtt-p50", null) { Note = $"send to acknowledgement, {count:N0} messages" });
@@ -35,7 +35,7 @@ internal static class HolepunchCases
         return results;
     }
 
-    private static (double Rate, double Loss) Unreliable(HolepunchPair pair, int size, TimeSpan duration)
+    private static (double Rate, double Loss, double Cpu) Unreliable(HolepunchPair pair, int size, TimeSpan duration)
     {
         var message = Payloads.Json(size);
         long received = 0;
@@ -43,7 +43,7 @@ internal static class HolepunchCases
         return WindowedSender.Run(() => pair.Joiner.SendUnreliable("room", message), () => Interlocked.Read(ref received), UnreliableWindow, duration);
     }
 
-    private static double Reliable(HolepunchPair pair, int size, TimeSpan duration)
+    private static (double Rate, double Cpu) Reliable(HolepunchPair pair, int size, TimeSpan duration)
     {
         var message = Payloads.Json(size);
         using var window = new SemaphoreSlim(ReliableWindow);
@@ -57,13 +57,14 @@ internal static class HolepunchCases
         var warmupEnd = Stats.Deadline(TimeSpan.FromMilliseconds(200));
         var end = Stats.Deadline(duration + TimeSpan.FromMilliseconds(200));
         long a0 = 0, t0 = 0;
+        var cpu0 = TimeSpan.Zero;
         var measuring = false;
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
             if (!measuring && now >= warmupEnd)
             {
-                (measuring, a0, t0) = (true, Interlocked.Read(ref acknowledged), now);
+                (measuring, a0, t0, cpu0) = (true, Interlocked.Read(ref acknowledged), now, Stats.ProcessorTime());
             }
 
             if (now >= end)
@@ -77,7 +78,7 @@ internal static class HolepunchCases
             }
         }
 
-        var (a1, t1) = (Interlocked.Read(ref acknowledged), Stopwatch.GetTimestamp());
+        var (a1, t1, cpu1) = (Interlocked.Read(ref acknowledged), Stopwatch.GetTimestamp(), Stats.ProcessorTime());
 
         // Let the window drain so the next case starts clean.
         for (var i = 0; i < ReliableWindow; i++)
@@ -85,7 +86,7 @@ internal static class HolepunchCases
             window.Wait(TimeSpan.FromSeconds(5));
         }
 
-        return (a1 - a0) / Stats.Seconds(t1 - t0);
+        return ((a1 - a0) / Stats.Seconds(t1 - t0), (cpu1 - cpu0).TotalMicroseconds / Math.Max(1, a1 - a0));
     }
 
     private static (double P50, double P99, int Count) ReliableRoundTrip(HolepunchPair pair, int size, TimeSpan duration)

@@ -24,14 +24,14 @@ internal static class LiteNetLibCases
             var how = trigger ? "TriggerUpdate after each send" : "15 ms tick";
             using (var pair = LitePair.Connect())
             {
-                var (rate, loss) = Throughput(pair, DeliveryMethod.Unreliable, 64, trigger, options.CaseDuration);
-                results.Add(new($"litenetlib-unreliable-64{suffix}", Math.Round(rate), "msg/s", "raw-oneway-64", null) { Note = $"{how}, {loss:P1} lost" });
+                var (rate, loss, cpu) = Throughput(pair, DeliveryMethod.Unreliable, 64, trigger, options.CaseDuration);
+                results.Add(new($"litenetlib-unreliable-64{suffix}", Math.Round(rate), "msg/s", "raw-oneway-64", null) { Note = $"{how}, {loss:P1} lost, {cpu:0.0} µs CPU/msg" });
             }
 
             using (var pair = LitePair.Connect())
             {
-                var (rate, _) = Throughput(pair, DeliveryMethod.ReliableOrdered, 64, trigger, options.CaseDuration);
-                results.Add(new($"litenetlib-reliable-64{suffix}", Math.Round(rate), "msg/s", null, null) { Note = $"ReliableOrdered, {how}" });
+                var (rate, _, cpu) = Throughput(pair, DeliveryMethod.ReliableOrdered, 64, trigger, options.CaseDuration);
+                results.Add(new($"litenetlib-reliable-64{suffix}", Math.Round(rate), "msg/s", null, null) { Note = $"ReliableOrdered, {how}, {cpu:0.0} µs CPU/msg" });
             }
 
             using (var pair = LitePair.Connect())
@@ -45,7 +45,7 @@ internal static class LiteNetLibCases
         return results;
     }
 
-    private static (double Rate, double Loss) Throughput(LitePair pair, DeliveryMethod method, int size, bool trigger, TimeSpan duration)
+    private static (double Rate, double Loss, double Cpu) Throughput(LitePair pair, DeliveryMethod method, int size, bool trigger, TimeSpan duration)
     {
         var payload = new byte[size];
         long received = 0;

@@ -12,13 +12,13 @@ internal static class RawSocketCases
 {
     public static IReadOnlyList<CaseResult> Run(LoadOptions options)
     {
-        var (rate64, loss64) = OneWay(64, options.CaseDuration);
-        var (rate512, loss512) = OneWay(512, options.CaseDuration);
+        var (rate64, loss64, cpu64) = OneWay(64, options.CaseDuration);
+        var (rate512, loss512, cpu512) = OneWay(512, options.CaseDuration);
         var (p50, p99, count) = PingPong(64, options.CaseDuration);
         return
         [
-            new("raw-oneway-64", Math.Round(rate64), "datagrams/s", null, null) { Note = $"receiver rate, {loss64:P1} lost" },
-            new("raw-oneway-512", Math.Round(rate512), "datagrams/s", null, null) { Note = $"receiver rate, {loss512:P1} lost" },
+            new("raw-oneway-64", Math.Round(rate64), "datagrams/s", null, null) { Note = $"receiver rate, {loss64:P1} lost, {cpu64:0.0} µs CPU/datagram" },
+            new("raw-oneway-512", Math.Round(rate512), "datagrams/s", null, null) { Note = $"receiver rate, {loss512:P1} lost, {cpu512:0.0} µs CPU/datagram" },
             new("raw-rtt-p50", Math.Round(p50, 1), "µs", null, null) { Note = $"64 B echo, {count:N0} round trips" },
             new("raw-rtt-p99", Math.Round(p99, 1), "µs", null, null),
         ];
@@ -33,7 +33,7 @@ internal static class RawSocketCases
     }
 
     /// <summary>Sends as fast as one thread can for the duration; returns the receiver's rate and the share lost.</summary>
-    private static (double Rate, double Loss) OneWay(int size, TimeSpan duration)
+    private static (double Rate, double Loss, double Cpu) OneWay(int size, TimeSpan duration)
     {
         using var receiver = Bind();
         using var sender = Bind();
@@ -70,14 +70,14 @@ internal static class RawSocketCases
         receiveThread.Start();
         sendThread.Start();
         Thread.Sleep(200);
-        var (r0, s0, t0) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp());
+        var (r0, s0, t0, cpu0) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp(), Stats.ProcessorTime());
         Thread.Sleep(duration);
-        var (r1, s1, t1) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp());
+        var (r1, s1, t1, cpu1) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp(), Stats.ProcessorTime());
         Volatile.Write(ref stop, true);
         sendThread.Join();
         receiveThread.Join();
         var delivered = r1 - r0;
-        return (delivered / Stats.Seconds(t1 - t0), 1 - (delivered / (double)Math.Max(1, s1 - s0)));
+        return (delivered / Stats.Seconds(t1 - t0), 1 - (delivered / (double)Math.Max(1, s1 - s0)), (cpu1 - cpu0).TotalMicroseconds / Math.Max(1, delivered));
     }
 
     /// <summary>One datagram out, echoed back, for the duration; RTT percentiles in µs.</summary>

@@ -19,17 +19,17 @@ internal static class ServerCases
 
     public static async Task<IReadOnlyList<CaseResult>> RunAsync(LoadOptions options)
     {
-        var (rate, loss) = await Task.Run(() => Capacity(options.CaseDuration)).ConfigureAwait(false);
+        var (rate, loss, cpu) = await Task.Run(() => Capacity(options.CaseDuration)).ConfigureAwait(false);
         var (bytes, heap) = await Task.Run(Memory).ConfigureAwait(false);
         return
         [
-            new("server-ops", Math.Round(rate), "datagrams/s", "raw-oneway-64", null) { Note = $"requests answered (registrations and joins alternating), {loss:P1} unanswered" },
+            new("server-ops", Math.Round(rate), "datagrams/s", "raw-oneway-64", null) { Note = $"requests answered (registrations and joins alternating), {loss:P1} unanswered, {cpu:0.0} µs CPU/request (server and load)" },
             new("registration-bytes", Math.Round(bytes), "bytes", null, null) { Note = $"managed heap per live registration, {LiveRegistrations:N0} live" },
             new("server-heap-100k", Math.Round(heap / 1048576.0, 1), "MiB", null, null) { Note = $"managed heap with {LiveRegistrations:N0} live registrations" },
         ];
     }
 
-    private static (double Rate, double Loss) Capacity(TimeSpan duration)
+    private static (double Rate, double Loss, double Cpu) Capacity(TimeSpan duration)
     {
         var (transport, server) = HolepunchPair.StartServer(maxRegistrations: Rooms * 2);
         using var load = RawSocketCases.Bind();

@@ -9,6 +9,13 @@ internal static class Stats
 
     public static double Seconds(long stopwatchTicks) => stopwatchTicks / (double)Stopwatch.Frequency;
 
+    /// <summary>CPU time of the whole process so far (every thread, user and kernel).</summary>
+    public static TimeSpan ProcessorTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     public static long Deadline(TimeSpan duration) => Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>The nearest-rank percentile of samples in microseconds.</summary>
