@@ -1,6 +1,4 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 using Holepunch.Reactive.Time;
 using Polly;
 using Polly.Retry;
@@ -9,7 +7,7 @@ namespace Holepunch.Reactive.Resilience;
 
 /// <summary>
 /// Sends a request again and again until its reply arrives: a Polly retry pipeline on the client's clock whose
-/// attempts each send once and then await an Rx timeout for the reply.
+/// attempts each send once and then wait for the reply until the reply timeout (see <see cref="ReplyDeadlines"/>).
 /// </summary>
 /// <remarks>
 /// The reply is listened for over the whole operation, not only inside an attempt's window: a reply that
@@ -22,11 +20,13 @@ internal sealed class RequestRunner
     private readonly ResiliencePipeline _pipeline;
     private readonly IScheduler _scheduler;
     private readonly TimeSpan _replyTimeout;
+    private readonly ReplyDeadlines _deadlines;
 
     public RequestRunner(RequestRetryOptions options, IScheduler scheduler, Func<double>? randomizer = null)
     {
         _scheduler = scheduler;
         _replyTimeout = options.ReplyTimeout;
+        _deadlines = new ReplyDeadlines(scheduler);
         Options = options;
         var builder = new ResiliencePipelineBuilder { TimeProvider = new SchedulerTimeProvider(scheduler) };
         if (options.MaxAttempts > 1)
@@ -89,6 +89,33 @@ internal sealed class RequestRunner
         return await reply.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Completes when <paramref name="reply"/> does, faults with <see cref="TimeoutException"/> when the reply timeout
+    /// passes first, or is cancelled. Runs on the scheduler.
+    /// </summary>
+    private Task WaitForReplyAsync(Task reply, CancellationToken cancellationToken)
+    {
+        var waiter = new ReplyWaiter(_scheduler.Now + _replyTimeout);
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.UnsafeRegister(
+                static (state, token) => ((ReplyWaiter)state!).TrySetCanceled(token), waiter);
+        }
+
+        _ = reply.ContinueWith(
+            static (completed, state) => ((ReplyWaiter)state!).Complete(completed),
+            waiter,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        if (!waiter.Task.IsCompleted)
+        {
+            _deadlines.Watch(waiter);
+        }
+
+        return waiter.Task;
+    }
+
     private sealed class Attempts<T>(RequestRunner runner, Action<int> send, Task<T> reply)
     {
         private int _attempt;
@@ -102,10 +129,7 @@ internal sealed class RequestRunner
             }
 
             send(_attempt++);
-            await reply.ToObservable()
-                .Timeout(runner._replyTimeout, runner._scheduler)
-                .ToTask(cancellationToken)
-                .ConfigureAwait(false);
+            await runner.WaitForReplyAsync(reply, cancellationToken).ConfigureAwait(false);
         }
     }
 }
