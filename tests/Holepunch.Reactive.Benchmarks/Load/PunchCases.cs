@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Reactive.Linq;
 using Holepunch.Reactive.Peers;
+using Holepunch.Reactive.Peers.Events;
 using LiteNetLib;
 
 namespace Holepunch.Reactive.Benchmarks.Load;
@@ -19,13 +21,13 @@ internal static class PunchCases
 
     public static async Task<IReadOnlyList<CaseResult>> RunAsync(LoadOptions options)
     {
-        var ours = await OursAsync(options.CaseDuration).ConfigureAwait(false);
+        var (ours, introduced) = await OursAsync(options.CaseDuration).ConfigureAwait(false);
         var lite = await Task.Run(() => LiteNetLib(options.CaseDuration)).ConfigureAwait(false);
         return
         [
             new("litenetlib-punch-p50", Math.Round(Stats.Percentile(lite, 50), 1), "µs", null, null) { Note = $"NatPunchModule introduce → both connected, {lite.Count} trials" },
             new("litenetlib-punch-p99", Math.Round(Stats.Percentile(lite, 99), 1), "µs", null, null),
-            new("punch-p50", Math.Round(Stats.Percentile(ours, 50), 1), "µs", "litenetlib-punch-p50", null) { Note = $"join → both peers confirmed, {ours.Count} trials" },
+            new("punch-p50", Math.Round(Stats.Percentile(ours, 50), 1), "µs", "litenetlib-punch-p50", null) { Note = $"join → both peers confirmed, {ours.Count} trials (both introduced after {Stats.Percentile(introduced, 50):0} µs)" },
             new("punch-p99", Math.Round(Stats.Percentile(ours, 99), 1), "µs", "litenetlib-punch-p99", null),
         ];
     }
@@ -37,10 +39,11 @@ internal static class PunchCases
         return trials < 1000 && elapsed < TimeSpan.FromSeconds(60) && (trials < MinTrials || elapsed < duration);
     }
 
-    private static async Task<List<double>> OursAsync(TimeSpan duration)
+    private static async Task<(List<double> Samples, List<double> Introduced)> OursAsync(TimeSpan duration)
     {
         var (transport, server) = HolepunchPair.StartServer();
         var samples = new List<double>();
+        var introduced = new List<double>();
         try
         {
             var options = HolepunchPair.ClientOptions(transport.LocalEndPoint);
@@ -52,6 +55,10 @@ internal static class PunchCases
                 await using var joiner = new HolepunchClient(options);
                 long hostConfirmed = 0;
                 long joinerConfirmed = 0;
+                long hostLinked = 0;
+                long joinerLinked = 0;
+                using var onHostLinked = host.Events.OfType<Linked>().Subscribe(_ => hostLinked = Stopwatch.GetTimestamp());
+                using var onJoinerLinked = joiner.Events.OfType<Linked>().Subscribe(_ => joinerLinked = Stopwatch.GetTimestamp());
                 using var both = new CountdownEvent(2);
                 using var onHost = host.PeerConfirmations.Subscribe(_ =>
                 {
@@ -75,6 +82,7 @@ internal static class PunchCases
                 {
                     // The first trial warms up the JIT.
                     samples.Add(Stats.Microseconds(Math.Max(hostConfirmed, joinerConfirmed) - start));
+                    introduced.Add(Stats.Microseconds(Math.Max(hostLinked, joinerLinked) - start));
                 }
             }
         }
@@ -84,7 +92,7 @@ internal static class PunchCases
             transport.Dispose();
         }
 
-        return samples;
+        return (samples, introduced);
     }
 
     private static List<double> LiteNetLib(TimeSpan duration)
