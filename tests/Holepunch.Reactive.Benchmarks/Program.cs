@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Holepunch.Reactive.Benchmarks.Load;
 
@@ -24,7 +25,11 @@ internal static class Program
         switch (args[0])
         {
             case "micro":
-                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                // Results under bin/ (not the working directory); a generous build timeout for a busy 2-core machine.
+                var config = DefaultConfig.Instance
+                    .WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"))
+                    .WithBuildTimeout(TimeSpan.FromMinutes(10));
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..], config);
                 return 0;
             case "load":
                 if (!LoadOptions.TryParse(args[1..], out var options, out var error))
