@@ -21,12 +21,14 @@ internal sealed class RequestRunner
     private readonly IScheduler _scheduler;
     private readonly TimeSpan _replyTimeout;
     private readonly ReplyDeadlines _deadlines;
+    private readonly bool _pausesBetweenAttempts;
 
     public RequestRunner(RequestRetryOptions options, IScheduler scheduler, Func<double>? randomizer = null)
     {
         _scheduler = scheduler;
         _replyTimeout = options.ReplyTimeout;
         _deadlines = new ReplyDeadlines(scheduler);
+        _pausesBetweenAttempts = options.MaxAttempts > 1 && options.Delay > TimeSpan.Zero;
         Options = options;
         var builder = new ResiliencePipelineBuilder { TimeProvider = new SchedulerTimeProvider(scheduler) };
         if (options.MaxAttempts > 1)
@@ -65,8 +67,19 @@ internal sealed class RequestRunner
             return await reply.ConfigureAwait(false);
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var state = new Attempts<T>(this, send, reply);
+        if (!_pausesBetweenAttempts)
+        {
+            // Without pauses the pipeline is always inside an attempt, whose wait completes with the reply: the pipeline
+            // then ends by itself, inline, so there is nothing to stop and nothing to race (no linked token, no WhenAny).
+            await _pipeline.ExecuteAsync(
+                static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
+                state,
+                cancellationToken).ConfigureAwait(false);
+            return await reply.ConfigureAwait(false);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var attempts = _pipeline.ExecuteAsync(
             static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
             state,
@@ -81,6 +94,7 @@ internal sealed class RequestRunner
 
         if (!attempts.IsCompleted)
         {
+            // The reply came during a pause between attempts: stop the pipeline.
             stop.Cancel();
             await attempts.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
                 .ConfigureAwait(false);

@@ -149,6 +149,14 @@ internal sealed partial class ClientCore : IDisposable
         return SendEncoded(_encodeBuffer.WrittenSpan, to);
     }
 
+    /// <summary>Encodes one message into a new array of its exact size (for resending as is). Runs on the scheduler.</summary>
+    public byte[] EncodeToArray(HolepunchMessage message)
+    {
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.Encode(message, _encodeBuffer);
+        return _encodeBuffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Sends one datagram that is already encoded. Runs on the scheduler.</summary>
     public bool SendEncoded(ReadOnlySpan<byte> datagram, IPEndPoint to)
     {
