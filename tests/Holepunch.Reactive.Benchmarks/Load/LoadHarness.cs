@@ -8,19 +8,25 @@ internal static class LoadHarness
 {
     public static async Task<int> RunAsync(LoadOptions options)
     {
-        var results = new List<CaseResult>();
         QuietLiteNetLogger.Install();
         Console.Error.WriteLine(
             $"load harness: {(options.Quick ? "quick" : "full")} ({options.CaseDuration.TotalSeconds:0} s a case), " +
-            $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, 127.0.0.1 only");
+            $"{options.Repeat} run(s), {Environment.ProcessorCount} cores, .NET {Environment.Version}, 127.0.0.1 only");
 
-        await RunGroupAsync(options, "raw", results, () => Task.FromResult(RawSocketCases.Run(options))).ConfigureAwait(false);
-        await RunGroupAsync(options, "holepunch", results, () => HolepunchCases.RunAsync(options)).ConfigureAwait(false);
-        await RunGroupAsync(options, "litenetlib", results, () => Task.FromResult(LiteNetLibCases.Run(options))).ConfigureAwait(false);
-        await RunGroupAsync(options, "punch", results, () => PunchCases.RunAsync(options)).ConfigureAwait(false);
-        await RunGroupAsync(options, "server", results, () => ServerCases.RunAsync(options)).ConfigureAwait(false);
-        await RunGroupAsync(options, "alloc", results, () => AllocationCases.RunAsync(options)).ConfigureAwait(false);
+        var runs = new List<List<CaseResult>>();
+        for (var run = 0; run < options.Repeat; run++)
+        {
+            var current = new List<CaseResult>();
+            await RunGroupAsync(options, "raw", current, () => Task.FromResult(RawSocketCases.Run(options))).ConfigureAwait(false);
+            await RunGroupAsync(options, "holepunch", current, () => HolepunchCases.RunAsync(options)).ConfigureAwait(false);
+            await RunGroupAsync(options, "litenetlib", current, () => Task.FromResult(LiteNetLibCases.Run(options))).ConfigureAwait(false);
+            await RunGroupAsync(options, "punch", current, () => PunchCases.RunAsync(options)).ConfigureAwait(false);
+            await RunGroupAsync(options, "server", current, () => ServerCases.RunAsync(options)).ConfigureAwait(false);
+            await RunGroupAsync(options, "alloc", current, () => AllocationCases.RunAsync(options)).ConfigureAwait(false);
+            runs.Add(current);
+        }
 
+        var results = Median(runs);
         var resolved = ResolveRatios(results);
         Console.WriteLine(Table(resolved));
         if (options.JsonPath is { } path)
@@ -46,6 +52,14 @@ internal static class LoadHarness
             results.Add(result);
         }
     }
+
+    /// <summary>With several runs, each case's median run (its value and note); a noisy shared machine moves single runs a lot.</summary>
+    private static List<CaseResult> Median(List<List<CaseResult>> runs) =>
+        [.. runs[0].Select(first =>
+        {
+            var all = runs.Select(run => run.Find(r => r.Case == first.Case)).OfType<CaseResult>().OrderBy(static r => r.Value).ToList();
+            return all[(all.Count - 1) / 2];
+        })];
 
     /// <summary>ratio = value / baseline's value (so for a latency, below 1 is better; for a rate, above 1 is better).</summary>
     private static List<CaseResult> ResolveRatios(List<CaseResult> results)
