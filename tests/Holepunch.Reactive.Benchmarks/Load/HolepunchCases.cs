@@ -10,8 +10,8 @@ namespace Holepunch.Reactive.Benchmarks.Load;
 /// </summary>
 internal static class HolepunchCases
 {
-    private const int UnreliableWindow = 1024;
-    private const int ReliableWindow = 256;
+    private const int UnreliableWindow = WindowedSender.DatagramWindow;
+    private const int ReliableWindow = WindowedSender.DatagramWindow;
 
     public static async Task<IReadOnlyList<CaseResult>> RunAsync(LoadOptions options)
     {

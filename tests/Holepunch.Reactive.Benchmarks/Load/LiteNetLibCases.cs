@@ -13,6 +13,8 @@ namespace Holepunch.Reactive.Benchmarks.Load;
 internal static class LiteNetLibCases
 {
     private const string Key = "bench";
+    // LiteNetLib packs many small messages into one datagram and flushes on its tick: a window of 128 messages would
+    // cap it at 128 a tick, so it gets 1,024 (still a few datagrams in flight).
     private const int Window = 1024;
 
     public static IReadOnlyList<CaseResult> Run(LoadOptions options)

@@ -32,14 +32,16 @@ internal static class RawSocketCases
         return socket;
     }
 
-    /// <summary>Sends as fast as one thread can for the duration; returns the receiver's rate and the share lost.</summary>
+    /// <summary>
+    /// Sends from one thread as fast as the receiving thread takes datagrams (the flow control of every throughput case:
+    /// at most <see cref="WindowedSender.DatagramWindow"/> unreceived); returns the receiver's rate, the share lost and the CPU time per datagram.
+    /// </summary>
     private static (double Rate, double Loss, double Cpu) OneWay(int size, TimeSpan duration)
     {
         using var receiver = Bind();
         using var sender = Bind();
         var target = ((IPEndPoint)receiver.LocalEndPoint!).Serialize();
         long received = 0;
-        long sent = 0;
         var stop = false;
         var receiveThread = new Thread(() =>
         {
@@ -58,26 +60,21 @@ internal static class RawSocketCases
                 }
             }
         }) { IsBackground = true, Name = "raw-receive" };
-        var sendThread = new Thread(() =>
-        {
-            var payload = new byte[size];
-            while (!Volatile.Read(ref stop))
-            {
-                sender.SendTo(payload, SocketFlags.None, target);
-                Interlocked.Increment(ref sent);
-            }
-        }) { IsBackground = true, Name = "raw-send" };
         receiveThread.Start();
-        sendThread.Start();
-        Thread.Sleep(200);
-        var (r0, s0, t0, cpu0) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp(), Stats.ProcessorTime());
-        Thread.Sleep(duration);
-        var (r1, s1, t1, cpu1) = (Interlocked.Read(ref received), Interlocked.Read(ref sent), Stopwatch.GetTimestamp(), Stats.ProcessorTime());
-        Volatile.Write(ref stop, true);
-        sendThread.Join();
-        receiveThread.Join();
-        var delivered = r1 - r0;
-        return (delivered / Stats.Seconds(t1 - t0), 1 - (delivered / (double)Math.Max(1, s1 - s0)), (cpu1 - cpu0).TotalMicroseconds / Math.Max(1, delivered));
+        var payload = new byte[size];
+        try
+        {
+            return WindowedSender.Run(
+                () => sender.SendTo(payload, SocketFlags.None, target),
+                () => Interlocked.Read(ref received),
+                WindowedSender.DatagramWindow,
+                duration);
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            receiveThread.Join();
+        }
     }
 
     /// <summary>One datagram out, echoed back, for the duration; RTT percentiles in µs.</summary>

@@ -9,6 +9,12 @@ namespace Holepunch.Reactive.Benchmarks.Load;
 /// </summary>
 internal static class WindowedSender
 {
+    /// <summary>
+    /// The window for one message a datagram: 128 small datagrams stay within Linux's default socket receive buffer
+    /// (each costs about 1 KB of it), so the window measures the receiver rather than the kernel's drops.
+    /// </summary>
+    public const int DatagramWindow = 128;
+
     public static (double Rate, double Loss, double CpuMicroseconds) Run(Action send, Func<long> received, int window, TimeSpan duration)
     {
         var stallTicks = Stopwatch.Frequency / 50;
