@@ -18,6 +18,9 @@ internal static class HolepunchCases
         var results = new List<CaseResult>();
         await using (var pair = await HolepunchPair.ConnectAsync(ordered: true).ConfigureAwait(false))
         {
+            // Warm up the JIT (tiered compilation takes longer than a case's own 200 ms warm-up) before the first case.
+            await Task.Run(() => Unreliable(pair, 64, TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+            await Task.Run(() => Reliable(pair, 64, TimeSpan.FromSeconds(1))).ConfigureAwait(false);
             foreach (var size in (int[])[64, 512])
             {
                 var (rate, loss, cpu) = await Task.Run(() => Unreliable(pair, size, options.CaseDuration)).ConfigureAwait(false);

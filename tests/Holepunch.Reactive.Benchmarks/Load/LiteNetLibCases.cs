@@ -20,6 +20,13 @@ internal static class LiteNetLibCases
     public static IReadOnlyList<CaseResult> Run(LoadOptions options)
     {
         var results = new List<CaseResult>();
+        using (var warm = LitePair.Connect())
+        {
+            // Warm up the JIT, as for our stack.
+            Throughput(warm, DeliveryMethod.Unreliable, 64, trigger: true, TimeSpan.FromSeconds(1));
+            Throughput(warm, DeliveryMethod.ReliableOrdered, 64, trigger: true, TimeSpan.FromSeconds(1));
+        }
+
         foreach (var trigger in (bool[])[false, true])
         {
             var suffix = trigger ? "-trigger" : "";
