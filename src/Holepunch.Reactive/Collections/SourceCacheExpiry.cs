@@ -1,5 +1,4 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
 namespace Holepunch.Reactive.Collections;
@@ -35,75 +34,7 @@ public static class SourceCacheExpiry
         ArgumentNullException.ThrowIfNull(timeSelector);
         ArgumentNullException.ThrowIfNull(scheduler);
 
-        return Observable.Create<IReadOnlyList<KeyValuePair<TKey, TObject>>>(observer =>
-        {
-            // The pending timer of each key. A timer identifies itself when it fires, so an item counts as expired only
-            // while its timer is still the key's: comparing items instead fails for value types and for equal records.
-            var timers = new Dictionary<TKey, SingleAssignmentDisposable>(source.KeyComparer);
-            var gate = new object();
-            var subscription = new SingleAssignmentDisposable();
-
-            void Expire(TKey key, SingleAssignmentDisposable timer)
-            {
-                var expired = Optional<TObject>.None;
-                source.Edit(u =>
-                {
-                    // Lock order as on delivery: the cache's gate (held by Edit), then this one.
-                    lock (gate)
-                    {
-                        if (timers.TryGetValue(key, out var current) && ReferenceEquals(current, timer))
-                        {
-                            expired = u.Lookup(key);
-                            u.Remove(key);
-                        }
-                    }
-                });
-                if (expired.HasValue)
-                {
-                    observer.OnNext([new KeyValuePair<TKey, TObject>(key, expired.Value)]);
-                }
-            }
-
-            subscription.Disposable = source.Connect().Subscribe(
-                changes =>
-                {
-                    lock (gate)
-                    {
-                        foreach (var change in changes)
-                        {
-                            if (timers.Remove(change.Key, out var timer))
-                            {
-                                timer.Dispose();
-                            }
-
-                            if (change.Reason == ChangeReason.Remove || timeSelector(change.Current) is not { } lifetime)
-                            {
-                                continue;
-                            }
-
-                            var key = change.Key;
-                            var next = new SingleAssignmentDisposable();
-                            timers[key] = next;
-                            next.Disposable = scheduler.Schedule(lifetime, () => Expire(key, next));
-                        }
-                    }
-                },
-                observer.OnError,
-                observer.OnCompleted);
-
-            return Disposable.Create(() =>
-            {
-                subscription.Dispose();
-                lock (gate)
-                {
-                    foreach (var timer in timers.Values)
-                    {
-                        timer.Dispose();
-                    }
-
-                    timers.Clear();
-                }
-            });
-        });
+        return Observable.Create<IReadOnlyList<KeyValuePair<TKey, TObject>>>(
+            observer => new ExpirySubscription<TObject, TKey>(source, timeSelector, scheduler, observer).Start());
     }
 }

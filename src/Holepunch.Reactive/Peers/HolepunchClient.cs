@@ -50,11 +50,14 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
         {
             _ownLoop = new EventLoopScheduler(static start => new Thread(start) { IsBackground = true, Name = "holepunch-client" });
             scheduler = _ownLoop;
+
+            // Start the loop's thread now rather than on the first call, so hosting or joining does not wait for it.
+            _ownLoop.Schedule(static () => { });
         }
 
         var transport = options.Transport ?? UdpDatagramTransport.Bind(options.LocalEndPoint);
         _core = new ClientCore(options, transport, ownsTransport: options.Transport is null, scheduler, ownsScheduler: _ownLoop is not null);
-        Events = _core.Events.AsObservable();
+        Events = _core.AllEvents;
     }
 
     /// <summary>This peer's name: the room name for a host, the user name for a joiner; empty before starting.</summary>
@@ -79,37 +82,37 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
     public IObservable<HolepunchEvent> Events { get; }
 
     /// <summary>Reliable messages, each delivered once (<c>received_reliable_message_from_peer</c>).</summary>
-    public IObservable<PeerMessage> ReliableMessages => Events.OfType<ReliableMessageReceived>().Select(static e => e.Message);
+    public IObservable<PeerMessage> ReliableMessages => _core.Events.OfType<ReliableMessageReceived>().Select(static e => e.Message);
 
     /// <summary>Unreliable messages (<c>received_unreliable_message_from_peer</c>).</summary>
-    public IObservable<PeerMessage> UnreliableMessages => Events.OfType<UnreliableMessageReceived>().Select(static e => e.Message);
+    public IObservable<PeerMessage> UnreliableMessages => _core.Events.OfType<UnreliableMessageReceived>().Select(static e => e.Message);
 
     /// <summary>Errors the rendezvous server sent (<c>server_error</c>).</summary>
-    public IObservable<ServerErrorReceived> ServerErrors => Events.OfType<ServerErrorReceived>();
+    public IObservable<ServerErrorReceived> ServerErrors => _core.Events.OfType<ServerErrorReceived>();
 
     /// <summary>Peers that punched through (<c>peer_confirmed</c>).</summary>
-    public IObservable<PeerConfirmed> PeerConfirmations => Events.OfType<PeerConfirmed>();
+    public IObservable<PeerConfirmed> PeerConfirmations => _core.Events.OfType<PeerConfirmed>();
 
     /// <summary>Confirmed peers that left, for any reason (<c>peer_dropped</c>).</summary>
-    public IObservable<PeerDropped> PeerDrops => Events.OfType<PeerDropped>();
+    public IObservable<PeerDropped> PeerDrops => _core.Events.OfType<PeerDropped>();
 
     /// <summary>Peers that stopped answering checks (<c>peer_check_timeout</c>).</summary>
-    public IObservable<PeerCheckTimedOut> PeerCheckTimeouts => Events.OfType<PeerCheckTimedOut>();
+    public IObservable<PeerCheckTimedOut> PeerCheckTimeouts => _core.Events.OfType<PeerCheckTimedOut>();
 
     /// <summary>Peers that could not be punched to (<c>peer_handshake_timeout</c>).</summary>
-    public IObservable<PeerHandshakeTimedOut> PeerHandshakeTimeouts => Events.OfType<PeerHandshakeTimedOut>();
+    public IObservable<PeerHandshakeTimedOut> PeerHandshakeTimeouts => _core.Events.OfType<PeerHandshakeTimedOut>();
 
     /// <summary>Every accepted datagram (<c>packet_received</c>).</summary>
     public IObservable<PacketReceived> PacketsReceived => Events.OfType<PacketReceived>();
 
     /// <summary>Acknowledged reliable messages (<c>peer_confirmed_reliable_message_received</c>).</summary>
-    public IObservable<ReliableMessageDelivered> ReliableDeliveries => Events.OfType<ReliableMessageDelivered>();
+    public IObservable<ReliableMessageDelivered> ReliableDeliveries => _core.Events.OfType<ReliableMessageDelivered>();
 
     /// <summary>Reliable messages never acknowledged (<c>reliable_message_timeout</c>).</summary>
-    public IObservable<ReliableMessageTimedOut> ReliableTimeouts => Events.OfType<ReliableMessageTimedOut>();
+    public IObservable<ReliableMessageTimedOut> ReliableTimeouts => _core.Events.OfType<ReliableMessageTimedOut>();
 
     /// <summary>The end of the client (<c>connection_terminated</c>): emits once, then completes.</summary>
-    public IObservable<ConnectionTerminated> Terminations => Events.OfType<ConnectionTerminated>();
+    public IObservable<ConnectionTerminated> Terminations => _core.Events.OfType<ConnectionTerminated>();
 
     /// <summary>Completes when the client has terminated, for whatever reason.</summary>
     public Task<ConnectionTerminated> Completion => _core.Terminated;
@@ -183,18 +186,13 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(peerName);
         ThrowIfUndefined(message);
-        var owned = message.Clone();
-        Post(() =>
+
+        // Queued, not posted one by one: a burst of sends costs one turn of the loop and no allocation per message
+        // (cloning a value that is already its own copy allocates nothing).
+        if (!_core.IsTerminated)
         {
-            if (_core.Registry.TryGet(peerName, out var session) && session.Path is { } path)
-            {
-                _core.Send(new Protocol.UnreliablePeerMessage(_core.Name, peerName, owned), path);
-            }
-            else
-            {
-                _core.Drop("send-to-unknown-peer");
-            }
-        });
+            _core.Outbox.Enqueue(peerName, message.Clone());
+        }
     }
 
     /// <summary>Serializes <paramref name="message"/> and sends it unreliably.</summary>

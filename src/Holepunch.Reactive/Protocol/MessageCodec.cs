@@ -67,6 +67,27 @@ public static class MessageCodec
         }
     }
 
+    /// <summary>
+    /// Encodes an <c>unreliable-peer-message</c> exactly as <see cref="Encode"/> encodes an <see cref="UnreliablePeerMessage"/>,
+    /// without the message object: the client's send path allocates nothing per message.
+    /// </summary>
+    internal static void EncodeUnreliablePeerMessage(string sender, string recipient, JsonElement message, IBufferWriter<byte> output)
+    {
+        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
+        writer.Reset(output);
+        try
+        {
+            writer.WriteStartObject();
+            WriteUnreliable(writer, sender, recipient, message);
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(NullBufferWriter.Instance);
+        }
+    }
+
     /// <summary>Encodes a message as one datagram into a new array.</summary>
     /// <param name="message">The message.</param>
     /// <returns>The datagram.</returns>
@@ -144,10 +165,7 @@ public static class MessageCodec
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
                 break;
             case UnreliablePeerMessage m:
-                w.WritePropertyName(WireNames.Message);
-                m.Message.WriteTo(w);
-                w.WriteString(WireNames.Type, WireNames.UnreliablePeerMessage);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteUnreliable(w, m.Sender, m.IntendedRecipient, m.Message);
                 break;
             case ReliablePeerMessage m:
                 w.WritePropertyName(WireNames.Message);
@@ -201,6 +219,14 @@ public static class MessageCodec
         }
 
         w.WriteEndObject();
+    }
+
+    private static void WriteUnreliable(Utf8JsonWriter w, string sender, string recipient, JsonElement message)
+    {
+        w.WritePropertyName(WireNames.Message);
+        message.WriteTo(w);
+        w.WriteString(WireNames.Type, WireNames.UnreliablePeerMessage);
+        WriteRouting(w, sender, recipient);
     }
 
     private static void WriteRouting(Utf8JsonWriter w, string sender, string recipient)

@@ -266,7 +266,8 @@ internal ref struct MessageDecoder
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return new Field<string>(reader.GetString()!);
+            // Names repeat from datagram to datagram: share their strings (the datagram is valid UTF-8, checked above).
+            return new Field<string>(reader.ValueIsEscaped ? reader.GetString()! : NameCache.Get(reader.ValueSpan));
         }
 
         reader.Skip();

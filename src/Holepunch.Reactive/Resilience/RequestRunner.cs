@@ -1,6 +1,4 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 using Holepunch.Reactive.Time;
 using Polly;
 using Polly.Retry;
@@ -9,7 +7,7 @@ namespace Holepunch.Reactive.Resilience;
 
 /// <summary>
 /// Sends a request again and again until its reply arrives: a Polly retry pipeline on the client's clock whose
-/// attempts each send once and then await an Rx timeout for the reply.
+/// attempts each send once and then wait for the reply until the reply timeout (see <see cref="ReplyDeadlines"/>).
 /// </summary>
 /// <remarks>
 /// The reply is listened for over the whole operation, not only inside an attempt's window: a reply that
@@ -22,11 +20,15 @@ internal sealed class RequestRunner
     private readonly ResiliencePipeline _pipeline;
     private readonly IScheduler _scheduler;
     private readonly TimeSpan _replyTimeout;
+    private readonly ReplyDeadlines _deadlines;
+    private readonly bool _pausesBetweenAttempts;
 
     public RequestRunner(RequestRetryOptions options, IScheduler scheduler, Func<double>? randomizer = null)
     {
         _scheduler = scheduler;
         _replyTimeout = options.ReplyTimeout;
+        _deadlines = new ReplyDeadlines(scheduler);
+        _pausesBetweenAttempts = options.MaxAttempts > 1 && options.Delay > TimeSpan.Zero;
         Options = options;
         var builder = new ResiliencePipelineBuilder { TimeProvider = new SchedulerTimeProvider(scheduler) };
         if (options.MaxAttempts > 1)
@@ -65,6 +67,18 @@ internal sealed class RequestRunner
             return await reply.ConfigureAwait(false);
         }
 
+        var state = new Attempts<T>(this, send, reply);
+        if (!_pausesBetweenAttempts)
+        {
+            // Without pauses the pipeline is always inside an attempt, whose wait completes with the reply: the pipeline
+            // then ends by itself, inline, so there is nothing to stop and nothing to race (no linked token, no WhenAny).
+            await _pipeline.ExecuteAsync(
+                static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
+                state,
+                cancellationToken).ConfigureAwait(false);
+            return await reply.ConfigureAwait(false);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var cancelled = new TaskCompletionSource<T>();
         using var registration = cancellationToken.Register(
@@ -74,7 +88,7 @@ internal sealed class RequestRunner
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var attempts = _pipeline.ExecuteAsync(
             static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
-            new Attempts<T>(this, send, reply),
+            state,
             stop.Token).AsTask();
         _ = attempts.ContinueWith(
             static (_, s) => ((CancellationTokenSource)s!).Dispose(), stop, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -104,6 +118,33 @@ internal sealed class RequestRunner
         return await reply.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Completes when <paramref name="reply"/> does, faults with <see cref="TimeoutException"/> when the reply timeout
+    /// passes first, or is cancelled. Runs on the scheduler.
+    /// </summary>
+    private Task WaitForReplyAsync(Task reply, CancellationToken cancellationToken)
+    {
+        var waiter = new ReplyWaiter(_scheduler.Now + _replyTimeout);
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.UnsafeRegister(
+                static (state, token) => ((ReplyWaiter)state!).TrySetCanceled(token), waiter);
+        }
+
+        _ = reply.ContinueWith(
+            static (completed, state) => ((ReplyWaiter)state!).Complete(completed),
+            waiter,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        if (!waiter.Task.IsCompleted)
+        {
+            _deadlines.Watch(waiter);
+        }
+
+        return waiter.Task;
+    }
+
     private sealed class Attempts<T>(RequestRunner runner, Action<int> send, Task<T> reply)
     {
         private int _attempt;
@@ -117,10 +158,7 @@ internal sealed class RequestRunner
             }
 
             send(_attempt++);
-            await reply.ToObservable()
-                .Timeout(runner._replyTimeout, runner._scheduler)
-                .ToTask(cancellationToken)
-                .ConfigureAwait(false);
+            await runner.WaitForReplyAsync(reply, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -4,20 +4,34 @@ using System.Net.Sockets;
 namespace Holepunch.Reactive.Transport;
 
 /// <summary>
-/// One bound socket of a <see cref="UdpDatagramTransport"/> and its receive loop: one <see cref="SocketAsyncEventArgs"/>
-/// and one pinned buffer reused for every datagram, emitted synchronously, with the last remote and arrival end
-/// points cached so a steady peer costs no allocation beyond what the socket API forces (the packet information
+/// One bound socket of a <see cref="UdpDatagramTransport"/> and its receive loop: a dedicated thread doing blocking
+/// receives into one pinned buffer reused for every datagram, emitted synchronously, with the last remote and arrival
+/// end points cached so a steady peer costs no allocation beyond what the socket API forces (the packet information
 /// address, on wildcard sockets only).
 /// </summary>
+/// <remarks>
+/// A blocking receive on a thread of its own, rather than <see cref="SocketAsyncEventArgs"/>: on Linux an asynchronous
+/// receive that has to wait completes on the sockets' epoll thread, which hands it to a thread-pool worker, two thread
+/// wake-ups per idle-to-busy datagram instead of one. That hop dominated the round trip on loopback.
+/// </remarks>
 internal sealed class UdpSocketBinding : IDisposable
 {
+    /// <summary>How long a receive blocks before the loop looks at the closed flag again (closing the socket normally wakes it first).</summary>
+    private const int ReceivePollMilliseconds = 500;
+
     private readonly UdpDatagramTransport _owner;
-    private readonly ReceiveArgs _args;
     private readonly byte[] _buffer;
     private readonly int _maxDatagramSize;
     private readonly bool _usePacketInformation;
+    private readonly SocketAddress _received;
+    private readonly SocketAddress _lastReceived;
+    private readonly IPEndPoint _template;
 
-    // The runtime keeps the RemoteEndPoint instance it holds while the sender is unchanged; these map it to ours.
+    // Handed to ReceiveMessageFrom, which replaces it only when the sender changes.
+    private EndPoint _anyRemote;
+
+    // The remote end point of the last datagram, and its arrival end point (packet information): a steady peer reuses them.
+    private bool _hasLastRemote;
     private EndPoint? _lastRawRemote;
     private IPEndPoint? _lastRemote;
     private IPAddress? _lastArrivalAddress;
@@ -39,9 +53,10 @@ internal sealed class UdpSocketBinding : IDisposable
 
         // One byte over the maximum, so an oversize datagram shows as a full buffer on systems that silently truncate.
         _buffer = GC.AllocateUninitializedArray<byte>(options.MaxDatagramSize + 1, pinned: true);
-        _args = new ReceiveArgs(this);
-        _args.SetBuffer(_buffer, 0, _buffer.Length);
-        _args.RemoteEndPoint = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _template = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _anyRemote = _template;
+        _received = new SocketAddress(socket.AddressFamily);
+        _lastReceived = new SocketAddress(socket.AddressFamily);
         _lastArrival = LocalEndPoint;
     }
 
@@ -66,29 +81,60 @@ internal sealed class UdpSocketBinding : IDisposable
     /// <summary>Whether the socket can send to an address of the given kind.</summary>
     public bool Carries(bool ipv4) => ipv4 ? CarriesIPv4 : CarriesIPv6;
 
-    /// <summary>Closes the socket; the pending receive then completes, and the loop ends and releases its arguments.</summary>
+    /// <summary>Closes the socket; the blocked receive then fails and the loop ends.</summary>
     public void Dispose() => Socket.Dispose();
 
-    /// <summary>Starts the receive loop on the thread pool, without the caller's execution context.</summary>
-    public void Start() =>
-        ThreadPool.UnsafeQueueUserWorkItem(static binding => binding.ReceiveLoop(), this, preferLocal: false);
+    /// <summary>Starts the receive loop on a background thread of its own, without the caller's execution context.</summary>
+    public void Start()
+    {
+        Socket.ReceiveTimeout = ReceivePollMilliseconds;
+        var thread = new Thread(static binding => ((UdpSocketBinding)binding!).ReceiveLoop())
+        {
+            IsBackground = true,
+            Name = "holepunch-udp-receive",
+        };
+        thread.UnsafeStart(this);
+    }
 
-    /// <summary>Receives while operations complete synchronously; returns when one is pending (its completion resumes the loop) or the loop ends.</summary>
     private void ReceiveLoop()
     {
-        // Bounded by the transport's life: closing it closes the socket, which completes the pending receive.
+        // Bounded by the transport's life: closing it closes the socket, which ends the blocked receive (or the poll does).
         while (!_owner.IsClosed)
         {
-            bool pending;
+            int length;
+            SocketFlags flags = SocketFlags.None;
+            IPAddress? arrival = null;
             try
             {
-                pending = _usePacketInformation ? Socket.ReceiveMessageFromAsync(_args) : Socket.ReceiveFromAsync(_args);
+                if (_usePacketInformation)
+                {
+                    length = Socket.ReceiveMessageFrom(_buffer, ref flags, ref _anyRemote, out IPPacketInformation information);
+                    arrival = information.Address;
+                }
+                else
+                {
+                    length = Socket.ReceiveFrom(_buffer, SocketFlags.None, _received);
+                }
             }
-            catch (ObjectDisposedException) when (_owner.IsClosed)
+            catch (SocketException e) when (!_owner.IsClosed && IsOversize(e.SocketErrorCode))
+            {
+                _owner.Counters.Oversize();
+                continue;
+            }
+            catch (SocketException e) when (!_owner.IsClosed && e.SocketErrorCode == SocketError.TimedOut)
+            {
+                continue;
+            }
+            catch (SocketException e) when (!_owner.IsClosed && IsTransient(e.SocketErrorCode))
+            {
+                _owner.Counters.ReceiveFailed();
+                continue;
+            }
+            catch (Exception e) when (_owner.IsClosed && e is SocketException or ObjectDisposedException)
             {
                 break;
             }
-#pragma warning disable CA1031 // Any other failure to start a receive ends the loop and is reported once through OnError.
+#pragma warning disable CA1031 // Any other failure ends the loop and is reported once through OnError.
             catch (Exception e)
 #pragma warning restore CA1031
             {
@@ -96,67 +142,22 @@ internal sealed class UdpSocketBinding : IDisposable
                 break;
             }
 
-            if (pending)
+            if (length > _maxDatagramSize || (flags & SocketFlags.Truncated) != 0)
             {
-                return;
+                _owner.Counters.Oversize();
+                continue;
             }
 
-            if (!ProcessReceive())
+            IPEndPoint remote = _usePacketInformation ? RemoteFrom(_anyRemote) : RemoteFromAddress();
+            IPEndPoint local = _usePacketInformation ? ArrivalFrom(arrival) : LocalEndPoint;
+            if (!_owner.Deliver(new Datagram(new ReadOnlyMemory<byte>(_buffer, 0, length), remote, local)))
             {
                 break;
             }
         }
-
-        _args.Dispose();
     }
 
-    private void OnReceiveCompleted()
-    {
-        if (ProcessReceive())
-        {
-            ReceiveLoop();
-        }
-        else
-        {
-            _args.Dispose();
-        }
-    }
-
-    /// <summary>Handles one completed receive; <see langword="false"/> ends the loop.</summary>
-    private bool ProcessReceive()
-    {
-        SocketError error = _args.SocketError;
-        if (_owner.IsClosed)
-        {
-            return false;
-        }
-
-        if (error == SocketError.MessageSize || (error == SocketError.Success && IsOversize()))
-        {
-            _owner.Counters.Oversize();
-            return true;
-        }
-
-        if (error != SocketError.Success)
-        {
-            if (IsTransient(error))
-            {
-                _owner.Counters.ReceiveFailed();
-                return true;
-            }
-
-            _owner.Fault(new SocketException((int)error));
-            return false;
-        }
-
-        int length = _args.BytesTransferred;
-        IPEndPoint remote = RemoteFrom(_args.RemoteEndPoint!);
-        IPEndPoint local = _usePacketInformation ? ArrivalFrom(_args.ReceiveMessageFromPacketInfo.Address) : LocalEndPoint;
-        return _owner.Deliver(new Datagram(new ReadOnlyMemory<byte>(_buffer, 0, length), remote, local));
-    }
-
-    private bool IsOversize() =>
-        _args.BytesTransferred > _maxDatagramSize || (_args.SocketFlags & SocketFlags.Truncated) != 0;
+    private static bool IsOversize(SocketError error) => error == SocketError.MessageSize;
 
     /// <summary>Errors an unconnected UDP socket reports for one datagram (mostly ICMP), after which it still works.</summary>
     private static bool IsTransient(SocketError error) => error is
@@ -167,10 +168,25 @@ internal sealed class UdpSocketBinding : IDisposable
         SocketError.NetworkUnreachable or
         SocketError.HostDown or
         SocketError.NetworkDown or
-        SocketError.TimedOut or
         SocketError.Interrupted or
         SocketError.WouldBlock or
         SocketError.NoBufferSpaceAvailable;
+
+    /// <summary>The sender of the last <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/>, reused while it does not change.</summary>
+    private IPEndPoint RemoteFromAddress()
+    {
+        if (_hasLastRemote && _received.Equals(_lastReceived))
+        {
+            return _lastRemote!;
+        }
+
+        var endPoint = (IPEndPoint)_template.Create(_received);
+        _received.Buffer.Span.CopyTo(_lastReceived.Buffer.Span);
+        _lastReceived.Size = _received.Size;
+        _hasLastRemote = true;
+        _lastRemote = endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+        return _lastRemote;
+    }
 
     private IPEndPoint RemoteFrom(EndPoint raw)
     {
@@ -203,11 +219,5 @@ internal sealed class UdpSocketBinding : IDisposable
         // A wildcard means the platform gave no packet information: the bound end point is the best answer.
         _lastArrival = UdpSocketFactory.IsWildcard(unmapped) ? LocalEndPoint : new IPEndPoint(unmapped, LocalEndPoint.Port);
         return _lastArrival;
-    }
-
-    /// <summary>The binding's receive operation; its completion callback resumes the loop without capturing an execution context.</summary>
-    private sealed class ReceiveArgs(UdpSocketBinding binding) : SocketAsyncEventArgs(unsafeSuppressExecutionContextFlow: true)
-    {
-        protected override void OnCompleted(SocketAsyncEventArgs e) => binding.OnReceiveCompleted();
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net;
+using System.Text.Json;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Holepunch.Reactive.Collections;
@@ -32,6 +34,7 @@ internal sealed partial class ClientCore : IDisposable
     private long _accepted;
     private long _sent;
     private long _duplicates;
+    private int _packetObservers;
 
     public ClientCore(HolepunchClientOptions options, IDatagramTransport transport, bool ownsTransport, IScheduler scheduler, bool ownsScheduler)
     {
@@ -52,6 +55,18 @@ internal sealed partial class ClientCore : IDisposable
         Peers = new SourceCache<PeerInfo, string>(static p => p.Name, StringComparer.Ordinal);
         Registry = new PeerRegistry(this);
         Rendezvous = new RendezvousSession(this, CompletionOptions);
+        Outbox = new UnreliableOutbox(this);
+        AllEvents = Observable.Create<HolepunchEvent>(observer =>
+        {
+            // Only subscribers that can see PacketReceived make the client allocate one per datagram.
+            Interlocked.Increment(ref _packetObservers);
+            var subscription = _events.Subscribe(observer);
+            return Disposable.Create(() =>
+            {
+                subscription.Dispose();
+                Interlocked.Decrement(ref _packetObservers);
+            });
+        });
     }
 
     public HolepunchClientOptions Options { get; }
@@ -79,6 +94,8 @@ internal sealed partial class ClientCore : IDisposable
 
     public RendezvousSession Rendezvous { get; }
 
+    public UnreliableOutbox Outbox { get; }
+
     public DropCounters Drops { get; } = new();
 
     public string Name { get; private set; } = "";
@@ -91,7 +108,11 @@ internal sealed partial class ClientCore : IDisposable
 
     public CancellationToken Lifetime => _lifetime.Token;
 
+    /// <summary>Every event but <see cref="PacketReceived"/> (which is published only while <see cref="AllEvents"/> has subscribers).</summary>
     public IObservable<HolepunchEvent> Events => _events;
+
+    /// <summary>Every event, <see cref="PacketReceived"/> included.</summary>
+    public IObservable<HolepunchEvent> AllEvents { get; }
 
     public Task<ConnectionTerminated> Terminated => _terminated.Task;
 
@@ -134,6 +155,14 @@ internal sealed partial class ClientCore : IDisposable
         return SendEncoded(_encodeBuffer.WrittenSpan, to);
     }
 
+    /// <summary>Encodes one message into a new array of its exact size (for resending as is). Runs on the scheduler.</summary>
+    public byte[] EncodeToArray(HolepunchMessage message)
+    {
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.Encode(message, _encodeBuffer);
+        return _encodeBuffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Sends one datagram that is already encoded. Runs on the scheduler.</summary>
     public bool SendEncoded(ReadOnlySpan<byte> datagram, IPEndPoint to)
     {
@@ -156,6 +185,20 @@ internal sealed partial class ClientCore : IDisposable
 
         _encodeBuffer.ResetWrittenCount();
         MessageCodec.Encode(message, _encodeBuffer);
+        Interlocked.Increment(ref _sent);
+        return path.Send(_encodeBuffer.WrittenSpan);
+    }
+
+    /// <summary>Encodes and sends one unreliable message through a peer's path, without a message object. Runs on the scheduler.</summary>
+    public bool SendUnreliable(string peerName, JsonElement message, IPeerPath path)
+    {
+        if (IsTerminated)
+        {
+            return false;
+        }
+
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.EncodeUnreliablePeerMessage(Name, peerName, message, _encodeBuffer);
         Interlocked.Increment(ref _sent);
         return path.Send(_encodeBuffer.WrittenSpan);
     }
@@ -272,7 +315,7 @@ internal sealed partial class ClientCore : IDisposable
     public void Accept(HolepunchMessage message, IPEndPoint from)
     {
         Interlocked.Increment(ref _accepted);
-        if (_events.HasObservers)
+        if (Volatile.Read(ref _packetObservers) > 0)
         {
             _events.OnNext(new PacketReceived(message, from));
         }

@@ -102,14 +102,15 @@ internal sealed class ReliableChannel : IDisposable
     private async Task SendAsync(long id, JsonElement message, TaskCompletionSource<DeliveryReceipt> completion, CancellationToken cancellationToken)
     {
         // Encoded once, re-sent as is; each attempt goes through the path of the moment.
-        var datagram = MessageCodec.EncodeToArray(new ReliablePeerMessage(_core.Name, _session.Name, id, message));
+        var datagram = _core.EncodeToArray(new ReliablePeerMessage(_core.Name, _session.Name, id, message));
         var acknowledged = new TaskCompletionSource<bool>();
         _pending.Add(id, acknowledged);
         var started = _core.Scheduler.Now.UtcTicks;
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_session.Cancellation);
 
-        // The caller cancels from its own thread; the resends stop on the client's scheduler.
-        using var callerCancellation = cancellationToken.Register(
+        // A caller's token gets a source of its own, cancelled on the client's scheduler (the caller cancels from its own
+        // thread); without one, the session's token is enough and nothing is allocated for it.
+        using var cancellation = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_session.Cancellation) : null;
+        using var callerCancellation = cancellation is null ? default : cancellationToken.Register(
             static state =>
             {
                 var (scheduler, source) = ((System.Reactive.Concurrency.IScheduler, CancellationTokenSource))state!;
@@ -138,7 +139,7 @@ internal sealed class ReliableChannel : IDisposable
                     }
                 },
                 acknowledged.Task,
-                cancellation.Token).ConfigureAwait(false);
+                cancellation?.Token ?? _session.Cancellation).ConfigureAwait(false);
             var receipt = new DeliveryReceipt(_session.Name, id, TimeSpan.FromTicks(_core.Scheduler.Now.UtcTicks - started));
             _core.Emit(new ReliableMessageDelivered(_session.Name, id, message, receipt.RoundTripTime));
             completion.TrySetResult(receipt);

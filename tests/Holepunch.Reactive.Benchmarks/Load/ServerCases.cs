@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Holepunch.Reactive.Protocol;
+using Holepunch.Reactive.Rendezvous;
+using Holepunch.Reactive.Transport;
+
+namespace Holepunch.Reactive.Benchmarks.Load;
+
+/// <summary>
+/// The rendezvous server's capacity: requests answered per second over UDP (registrations and joins alternating, from
+/// one load socket, at most 256 unanswered), and the memory that live registrations hold.
+/// </summary>
+internal static class ServerCases
+{
+    private const int Rooms = 1000;
+    private const int LiveRegistrations = 100_000;
+
+    public static async Task<IReadOnlyList<CaseResult>> RunAsync(LoadOptions options)
+    {
+        var (rate, loss, cpu) = await Task.Run(() => Capacity(options.CaseDuration)).ConfigureAwait(false);
+        var (bytes, heap) = await Task.Run(Memory).ConfigureAwait(false);
+        return
+        [
+            new("server-ops", Math.Round(rate), "datagrams/s", "raw-oneway-64", null) { Note = $"requests answered (registrations and joins alternating), {loss:P1} unanswered, {cpu:0.0} µs CPU/request (server and load)" },
+            new("registration-bytes", Math.Round(bytes), "bytes", null, null) { Note = $"managed heap per live registration, {LiveRegistrations:N0} live" },
+            new("server-heap-100k", Math.Round(heap / 1048576.0, 1), "MiB", null, null) { Note = $"managed heap with {LiveRegistrations:N0} live registrations" },
+        ];
+    }
+
+    private static (double Rate, double Loss, double Cpu) Capacity(TimeSpan duration)
+    {
+        var (transport, server) = HolepunchPair.StartServer(maxRegistrations: Rooms * 2);
+        using var load = RawSocketCases.Bind();
+        var localPort = ((IPEndPoint)load.LocalEndPoint!).Port;
+        var requests = new byte[Rooms * 2][];
+        for (var room = 0; room < Rooms; room++)
+        {
+            var local = new IPEndPoint(IPAddress.Loopback, localPort);
+            requests[2 * room] = MessageCodec.EncodeToArray(new RegisteringServer($"room-{room:D4}", local, 60));
+            requests[(2 * room) + 1] = MessageCodec.EncodeToArray(new RequestingToJoinServer($"joiner-{room:D4}", local, $"room-{room:D4}"));
+        }
+
+        long confirmations = 0;
+        long introductions = 0;
+        var stop = false;
+        var receiver = new Thread(() =>
+        {
+            var buffer = new byte[2048];
+            var from = new SocketAddress(AddressFamily.InterNetwork);
+            while (!Volatile.Read(ref stop))
+            {
+                try
+                {
+                    var length = load.ReceiveFrom(buffer, SocketFlags.None, from);
+                    // {"type":"confirming-registration",… or {"type":"providing-peer-handshake-info",…
+                    if (length > 9 && buffer[9] == (byte)'c')
+                    {
+                        Interlocked.Increment(ref confirmations);
+                    }
+                    else if (length > 9 && buffer[9] == (byte)'p')
+                    {
+                        Interlocked.Increment(ref introductions);
+                    }
+                }
+                catch (SocketException)
+                {
+                    // Timeout: look at the flag again.
+                }
+            }
+        }) { IsBackground = true, Name = "server-load-receive" };
+        receiver.Start();
+
+        var target = transport.LocalEndPoint.Serialize();
+        var next = 0;
+        try
+        {
+            // The first pass registers every room; later ones refresh them (both are registrations to process).
+            return WindowedSender.Run(
+                () =>
+                {
+                    load.SendTo(requests[next], SocketFlags.None, target);
+                    next = (next + 1) % requests.Length;
+                },
+                () => Interlocked.Read(ref confirmations) + (Interlocked.Read(ref introductions) / 2),
+                256,
+                duration);
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            receiver.Join();
+            server.Dispose();
+            transport.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// 100,000 registrations through an in-memory transport (each from its own source end point, as a UDP transport
+    /// reports them), on the server's own event loop; the managed heap after a full collection, before and after.
+    /// </summary>
+    private static (double BytesPerRegistration, long Heap) Memory()
+    {
+        using var transport = new MemoryTransport();
+        using var server = new RendezvousServer(transport, new RendezvousServerOptions
+        {
+            SourceTokenLimit = int.MaxValue,
+            SourceTokensPerPeriod = int.MaxValue,
+            MaxRegistrations = LiveRegistrations * 2,
+            MaxPendingDatagrams = LiveRegistrations * 2,
+        });
+        server.Start();
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var arrival = transport.LocalEndPoint;
+
+        void Register(int index)
+        {
+            // Two source addresses, 50,000 ports each: a UDP transport gives each source its own end point and address.
+            var source = new IPEndPoint(new IPAddress([127, 0, 1, (byte)(1 + (index / 50_000))]), 1024 + (index % 50_000));
+            buffer.ResetWrittenCount();
+            MessageCodec.Encode(new RegisteringServer($"room-{index:D6}", new IPEndPoint(IPAddress.Loopback, 40_000), 60), buffer);
+            transport.Inject(new Datagram(buffer.WrittenMemory, source, arrival));
+        }
+
+        void WaitFor(int count)
+        {
+            var until = Stats.Deadline(TimeSpan.FromSeconds(60));
+            while (server.Registrations.Count < count && Stopwatch.GetTimestamp() < until)
+            {
+                Thread.Sleep(10);
+            }
+        }
+
+        // Warm up with other names (the JIT, the cache's first growth), then measure the next 100,000.
+        const int Warm = 1000;
+        for (var i = 0; i < Warm; i++)
+        {
+            Register(LiveRegistrations + i);
+        }
+
+        WaitFor(Warm);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < LiveRegistrations; i++)
+        {
+            Register(i);
+        }
+
+        WaitFor(Warm + LiveRegistrations);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(server);
+        return ((after - before) / (double)LiveRegistrations, after);
+    }
+}
