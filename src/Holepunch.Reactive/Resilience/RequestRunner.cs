@@ -94,10 +94,12 @@ internal sealed class RequestRunner
 
         if (!attempts.IsCompleted)
         {
-            // The reply came during a pause between attempts: stop the pipeline.
+            // The reply came during a pause between attempts: stop the pipeline, without waiting for it. An execution
+            // whose token is cancelled during its retry delay on the scheduler's TimeProvider was seen never to finish
+            // (Polly.Core 8.9.1, virtual time): waiting for it here hung the request although its reply was in.
             stop.Cancel();
-            await attempts.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-                .ConfigureAwait(false);
+            _ = attempts.ContinueWith(
+                static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         return await reply.ConfigureAwait(false);
