@@ -249,6 +249,22 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
     public Task<DeliveryReceipt> SendReliableAsync<T>(string peerName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
         SendReliableAsync(peerName, JsonSerializer.SerializeToElement(message, typeInfo), cancellationToken);
 
+    /// <summary>
+    /// Asks the rendezvous server, on its main port and on its diagnostics port, how it sees this client's socket:
+    /// the public end point, whether the NAT maps per destination (symmetric: expect the relay) and whether it keeps
+    /// the local port. Uses the client's own socket, so the answer is about the mapping its peers meet.
+    /// </summary>
+    /// <param name="diagnosticsEndPoint">The server's diagnostics end point (<c>holepunch server --diagnostics-port</c>).</param>
+    /// <param name="cancellationToken">Stops the probes.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="TimeoutException">A port did not answer.</exception>
+    public Task<Diagnostics.NatReport> ProbeNatAsync(IPEndPoint diagnosticsEndPoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(diagnosticsEndPoint);
+        return Diagnostics.NatDiagnostics.ProbeNatAsync(
+            _core.Transport, _core.RendezvousEndPoint, diagnosticsEndPoint, _core.Scheduler, cancellationToken);
+    }
+
     /// <summary>Forgets a peer (<c>drop_peer</c>); its pending reliable messages fail. Nothing is sent to it.</summary>
     /// <param name="peerName">The peer.</param>
     public void DropPeer(string peerName)
