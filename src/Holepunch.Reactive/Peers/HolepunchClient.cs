@@ -30,6 +30,7 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
 {
     private readonly ClientCore _core;
     private readonly EventLoopScheduler? _ownLoop;
+    private volatile int _loopThreadId;
     private int _started;
     private int _disposed;
 
@@ -51,8 +52,9 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
             _ownLoop = new EventLoopScheduler(static start => new Thread(start) { IsBackground = true, Name = "holepunch-client" });
             scheduler = _ownLoop;
 
-            // Start the loop's thread now rather than on the first call, so hosting or joining does not wait for it.
-            _ownLoop.Schedule(static () => { });
+            // Start the loop's thread now rather than on the first call, so hosting or joining does not wait for it;
+            // remember which thread it is, so that a dispose from an event handler does not wait for itself.
+            _ownLoop.Schedule(() => _loopThreadId = Environment.CurrentManagedThreadId);
         }
 
         var transport = options.Transport ?? UdpDatagramTransport.Bind(options.LocalEndPoint);
@@ -289,10 +291,12 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
             return;
         }
 
-        if (_ownLoop is null)
+        if (_ownLoop is null || Environment.CurrentManagedThreadId == _loopThreadId)
         {
-            // A given scheduler belongs to the caller's thread (see Options.Scheduler): close right here.
+            // A given scheduler belongs to the caller's thread (see Options.Scheduler), and a call from the client's
+            // own loop (an event handler) must not wait for that loop: close right here.
             _core.Terminate("closed", null);
+            _ownLoop?.Dispose();
         }
         else
         {

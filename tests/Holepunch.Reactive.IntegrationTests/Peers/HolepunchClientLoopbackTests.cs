@@ -56,6 +56,25 @@ public sealed class HolepunchClientLoopbackTests
     }
 
     [Fact]
+    public async Task DisposeFromAnEventHandlerOnTheClientsOwnLoop_ClosesWithoutDeadlock()
+    {
+        using var server = new LoopbackRendezvousServer();
+        var host = new HolepunchClient(Options(server));
+        var disposedInHandler = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = host.Events.OfType<Registered>().Subscribe(_ =>
+        {
+            host.Dispose(); // on the client's own event loop
+            disposedInHandler.TrySetResult();
+        });
+
+        await host.HostAsync("room").WaitAsync(Wait);
+        await disposedInHandler.Task.WaitAsync(Wait);
+
+        var terminated = await host.Completion.WaitAsync(Wait);
+        Assert.Equal("closed", terminated.Reason);
+    }
+
+    [Fact]
     public async Task JoinOfUnknownRoom_FailsWithTheServersError()
     {
         using var server = new LoopbackRendezvousServer();

@@ -144,8 +144,9 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
             _lastConfirmedTicks = core.Scheduler.Now.UtcTicks;
             if (first)
             {
-                core.Emit(new Registered(core.Name));
+                // Registered before its event: a subscriber that closes the client on it does not fail the start.
                 _ready.TrySetResult();
+                core.Emit(new Registered(core.Name));
                 _refreshTimer = Observable.Interval(core.Options.RegistrationRefreshInterval, core.Scheduler)
                     .Subscribe(_ => Refresh());
             }
