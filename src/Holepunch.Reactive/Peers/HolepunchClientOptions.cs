@@ -76,6 +76,15 @@ public sealed record HolepunchClientOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool EnableRelay { get; init; } = true;
 
+    /// <summary>
+    /// Whether to seal peer datagrams: the client announces an ephemeral public key to the server (extension
+    /// <c>peer-key</c>), and with every peer whose introduction carries that peer's key it agrees session keys and
+    /// sends and accepts only <c>sealed-peer-datagram</c>s (encrypted, authenticated, replay-protected); see
+    /// <see cref="PeerInfo.IsAuthenticated"/>. Peers without a key (the Godot client) stay on the plain protocol.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool SecurePeers { get; init; } = true;
+
     /// <summary>While relayed, how often the direct addresses are probed again (an answer upgrades the path).</summary>
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan RelayUpgradeInterval { get; init; } = TimeSpan.FromSeconds(60);

@@ -111,6 +111,7 @@ public static class MessageCodec
                 WriteExtension(w, WireNames.Capabilities, m.Capabilities);
                 WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
                 WriteExtension(w, WireNames.RoomVerifier, m.RoomVerifier);
+                WriteExtension(w, WireNames.PeerKey, m.PeerKey);
                 break;
             case RequestingToJoinServer m:
                 w.WriteString(WireNames.Type, WireNames.RequestingToJoinServer);
@@ -121,6 +122,7 @@ public static class MessageCodec
                 WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
                 WriteExtension(w, WireNames.Challenge, m.Challenge);
                 WriteExtension(w, WireNames.ChallengeResponse, m.ChallengeResponse);
+                WriteExtension(w, WireNames.PeerKey, m.PeerKey);
                 break;
             case ConfirmingRegistration m:
                 w.WriteString(WireNames.Type, WireNames.ConfirmingRegistration);
@@ -134,6 +136,7 @@ public static class MessageCodec
                 w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
                 WriteExtension(w, WireNames.PeerCapabilities, m.PeerCapabilities);
                 WriteExtension(w, WireNames.RelayToken, m.RelayToken);
+                WriteExtension(w, WireNames.PeerKey, m.PeerKey);
                 break;
             case ServerError m:
                 w.WriteString(WireNames.Type, WireNames.ServerError);
@@ -213,6 +216,12 @@ public static class MessageCodec
                 w.WriteNumber(WireNames.ProbeId, m.ProbeId);
                 WriteAddress(w, WireNames.ObservedAddress, m.ObservedAddress);
                 w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                break;
+            case SealedPeerDatagram m:
+                w.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
+                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                w.WriteNumber(WireNames.Nonce, m.Nonce);
+                w.WriteString(WireNames.Ciphertext, m.Ciphertext);
                 break;
             default:
                 throw new ArgumentException($"Unknown message type {message.GetType()}.", nameof(message));

@@ -36,6 +36,9 @@ internal ref struct MessageDecoder
     private Field<string> _roomVerifier;
     private Field<string> _challenge;
     private Field<string> _challengeResponse;
+    private Field<string> _peerKey;
+    private Field<long> _nonce;
+    private Field<string> _ciphertext;
     private RejectionReason _failureReason;
     private string? _failureKey;
     private bool _hasEscapes;
@@ -135,6 +138,9 @@ internal ref struct MessageDecoder
             else if (reader.ValueTextEquals(WireNames.RoomVerifier)) { reader.Read(); _roomVerifier = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.Challenge)) { reader.Read(); _challenge = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.ChallengeResponse)) { reader.Read(); _challengeResponse = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.PeerKey)) { reader.Read(); _peerKey = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Nonce)) { reader.Read(); _nonce = ReadId(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Ciphertext)) { reader.Read(); _ciphertext = ReadString(ref reader); }
             else
             {
                 reader.Read();
@@ -155,7 +161,12 @@ internal ref struct MessageDecoder
             MessageKind.RegisteringServer => new RegisteringServer(
                 Require(_sender, WireNames.Sender), RequireLocalEndPoint(),
                 Require(_secondsBeforeExpiry, WireNames.SecondsBeforeExpiry))
-            { Capabilities = Extension(_capabilities), ProtocolVersion = Extension(_protocolVersion), RoomVerifier = Extension(_roomVerifier) },
+            {
+                Capabilities = Extension(_capabilities),
+                ProtocolVersion = Extension(_protocolVersion),
+                RoomVerifier = Extension(_roomVerifier),
+                PeerKey = Extension(_peerKey),
+            },
             MessageKind.RequestingToJoinServer => new RequestingToJoinServer(
                 Require(_sender, WireNames.Sender), RequireLocalEndPoint(), Require(_serverName, WireNames.ServerName))
             {
@@ -163,12 +174,13 @@ internal ref struct MessageDecoder
                 ProtocolVersion = Extension(_protocolVersion),
                 Challenge = Extension(_challenge),
                 ChallengeResponse = Extension(_challengeResponse),
+                PeerKey = Extension(_peerKey),
             },
             MessageKind.ConfirmingRegistration => new ConfirmingRegistration(Optional(_recipient, WireNames.IntendedRecipient)),
             MessageKind.ProvidingPeerHandshakeInfo => new ProvidingPeerHandshakeInfo(
                 Optional(_recipient, WireNames.IntendedRecipient), Require(_peerName, WireNames.PeerName),
                 Require(_globalAddress, WireNames.GlobalAddress), Require(_localAddress, WireNames.LocalAddress))
-            { PeerCapabilities = Extension(_peerCapabilities), RelayToken = Extension(_relayToken) },
+            { PeerCapabilities = Extension(_peerCapabilities), RelayToken = Extension(_relayToken), PeerKey = Extension(_peerKey) },
             MessageKind.ServerError => new ServerError(Optional(_recipient, WireNames.IntendedRecipient), RequireStringMessage())
             { Challenge = Extension(_challenge) },
             MessageKind.LocalGlobalInquiry => new LocalGlobalInquiry(
@@ -195,6 +207,9 @@ internal ref struct MessageDecoder
             MessageKind.NatProbeResponse => new NatProbeResponse(
                 Optional(_recipient, WireNames.IntendedRecipient), Require(_probeId, WireNames.ProbeId),
                 Require(_observedAddress, WireNames.ObservedAddress)),
+            MessageKind.SealedPeerDatagram => new SealedPeerDatagram(
+                Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient),
+                Require(_nonce, WireNames.Nonce), Require(_ciphertext, WireNames.Ciphertext)),
             _ => Fail<HolepunchMessage>(RejectionReason.UnknownType, WireNames.Type),
         };
 

@@ -37,4 +37,6 @@ public enum MessageKind
     NatProbe,
     /// <summary><c>nat-probe-response</c> (extension): the observed public address.</summary>
     NatProbeResponse,
+    /// <summary><c>sealed-peer-datagram</c> (extension): a peer datagram encrypted and authenticated with the pair's session key.</summary>
+    SealedPeerDatagram,
 }

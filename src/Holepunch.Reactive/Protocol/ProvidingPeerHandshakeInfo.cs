@@ -24,4 +24,10 @@ public sealed record ProvidingPeerHandshakeInfo(string IntendedRecipient, string
     /// <see cref="RelayDatagram"/>); <see langword="null"/> when the server offers none.
     /// </summary>
     public string? RelayToken { get; init; }
+
+    /// <summary>
+    /// Extension <c>peer-key</c>: the other peer's ephemeral public key as it announced it to the server (see
+    /// <see cref="RegisteringServer.PeerKey"/>); <see langword="null"/> when it announced none.
+    /// </summary>
+    public string? PeerKey { get; init; }
 }

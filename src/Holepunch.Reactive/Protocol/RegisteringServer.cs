@@ -22,6 +22,13 @@ public sealed record RegisteringServer(string Sender, IPEndPoint LocalEndPoint, 
     public int? ProtocolVersion { get; init; }
 
     /// <summary>
+    /// Extension <c>peer-key</c>: the client's ephemeral ECDH public key (P-256, SubjectPublicKeyInfo, base64url), which
+    /// the server passes to the other side of each introduction so the two peers can seal their datagrams
+    /// (<see cref="SealedPeerDatagram"/>); <see langword="null"/> when absent (the Godot client, or sealing turned off).
+    /// </summary>
+    public string? PeerKey { get; init; }
+
+    /// <summary>
     /// Extension <c>room-verifier</c>: the room's key, derived from its secret (see <see cref="RoomSecret"/>), so that
     /// only joiners who know the secret are introduced; <see langword="null"/> for an open room (the Godot protocol).
     /// </summary>

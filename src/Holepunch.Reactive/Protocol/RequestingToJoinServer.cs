@@ -21,6 +21,13 @@ public sealed record RequestingToJoinServer(string Sender, IPEndPoint LocalEndPo
     /// <summary>Extension <c>protocol-version</c>: the client's protocol extension version; <see langword="null"/> when absent.</summary>
     public int? ProtocolVersion { get; init; }
 
+    /// <summary>
+    /// Extension <c>peer-key</c>: the client's ephemeral ECDH public key (P-256, SubjectPublicKeyInfo, base64url), which
+    /// the server passes to the other side of each introduction so the two peers can seal their datagrams
+    /// (<see cref="SealedPeerDatagram"/>); <see langword="null"/> when absent (the Godot client, or sealing turned off).
+    /// </summary>
+    public string? PeerKey { get; init; }
+
     /// <summary>Extension <c>challenge</c>: the server's challenge this join answers (see <see cref="RoomSecret"/>); <see langword="null"/> when none.</summary>
     public string? Challenge { get; init; }
 

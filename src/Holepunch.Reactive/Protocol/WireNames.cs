@@ -32,6 +32,11 @@ internal static class WireNames
     public const string Challenge = "challenge";
     public const string ChallengeResponse = "challenge-response";
 
+    // Extension keys (sealed peer datagrams, SealedPeerDatagram.cs): optional, ignored by clients and servers that do not know them.
+    public const string PeerKey = "peer-key";
+    public const string Nonce = "nonce";
+    public const string Ciphertext = "ciphertext";
+
     public const string RegisteringServer = "registering-server";
     public const string RequestingToJoinServer = "requesting-to-join-server";
     public const string ConfirmingRegistration = "confirming-registration";
@@ -52,6 +57,7 @@ internal static class WireNames
     public const string RelayRefused = "relay-refused";
     public const string NatProbe = "nat-probe";
     public const string NatProbeResponse = "nat-probe-response";
+    public const string SealedPeerDatagram = "sealed-peer-datagram";
 
     /// <summary>The wire <c>type</c> a kind is sent as.</summary>
     public static string TypeOf(MessageKind kind) => kind switch
@@ -72,6 +78,7 @@ internal static class WireNames
         MessageKind.RelayRefused => RelayRefused,
         MessageKind.NatProbe => NatProbe,
         MessageKind.NatProbeResponse => NatProbeResponse,
+        MessageKind.SealedPeerDatagram => SealedPeerDatagram,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -96,6 +103,7 @@ internal static class WireNames
         _ when type.SequenceEqual("relay-refused"u8) => MessageKind.RelayRefused,
         _ when type.SequenceEqual("nat-probe"u8) => MessageKind.NatProbe,
         _ when type.SequenceEqual("nat-probe-response"u8) => MessageKind.NatProbeResponse,
+        _ when type.SequenceEqual("sealed-peer-datagram"u8) => MessageKind.SealedPeerDatagram,
         _ => MessageKind.Unknown,
     };
 }

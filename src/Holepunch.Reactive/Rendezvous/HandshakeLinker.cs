@@ -9,7 +9,8 @@ namespace Holepunch.Reactive.Rendezvous;
 /// Answers a join: introduces the joiner and the room's host to each other, or says the room is unknown. A room with a
 /// secret (see <see cref="RoomSecret"/>) introduces only a join that answers a fresh challenge with the right proof.
 /// Each introduction carries the other side's announced capabilities, and a relay token when both announced
-/// <c>relay</c> and the relay has room (see <see cref="RelayOptions"/>).
+/// <c>relay</c> and the relay has room (see <see cref="RelayOptions"/>), and the other side's <c>peer-key</c> when it
+/// announced one (passed on opaque, bounded; the peers check it).
 /// </summary>
 internal sealed class HandshakeLinker(
     RegistrationRegistry registry,
@@ -22,6 +23,12 @@ internal sealed class HandshakeLinker(
     RendezvousMetrics metrics,
     ILogger logger)
 {
+    /// <summary>The longest <c>peer-key</c> passed on; a longer one is dropped as if absent.</summary>
+    public const int MaxPeerKeyLength = 256;
+
+    /// <summary>A <c>peer-key</c> as passed on: <see langword="null"/> when absent or longer than <see cref="MaxPeerKeyLength"/>.</summary>
+    public static string? BoundedPeerKey(string? key) => key is { Length: > 0 and <= MaxPeerKeyLength } ? key : null;
+
     /// <summary>Handles one <c>requesting-to-join-server</c>.</summary>
     /// <param name="request">The join.</param>
     /// <param name="source">Where it came from: the joiner's public address.</param>
@@ -54,6 +61,7 @@ internal sealed class HandshakeLinker(
             {
                 PeerCapabilities = joinerCapabilities,
                 RelayToken = token,
+                PeerKey = BoundedPeerKey(request.PeerKey),
             },
             host.GlobalEndPoint,
             host.ServerAddress,
@@ -62,6 +70,7 @@ internal sealed class HandshakeLinker(
             {
                 PeerCapabilities = host.Capabilities,
                 RelayToken = token,
+                PeerKey = host.PeerKey,
             },
             source,
             replyFrom))

@@ -32,6 +32,12 @@ public sealed record Registration(
     /// </summary>
     public IReadOnlyList<string>? Capabilities { get; init; }
 
+    /// <summary>
+    /// The <c>peer-key</c> the host announced in its latest registration (kept only when at most 256 characters); <see langword="null"/> for a reference (Godot) host.
+    /// Passed to joiners as <c>peer-key</c>, so host and joiner can seal their datagrams.
+    /// </summary>
+    public string? PeerKey { get; init; }
+
     /// <summary>The room key derived from the secret (never the secret itself), to check joiners' proofs with.</summary>
     internal byte[]? RoomKey { get; init; }
 }

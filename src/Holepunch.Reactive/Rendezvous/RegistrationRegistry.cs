@@ -99,6 +99,7 @@ internal sealed class RegistrationRegistry : IDisposable
         {
             RoomKey = key,
             Capabilities = CapabilityList.Normalize(request.Capabilities),
+            PeerKey = HandshakeLinker.BoundedPeerKey(request.PeerKey),
         };
         // An update restarts the entry's expiry timer.
         _cache.AddOrUpdate(registration);

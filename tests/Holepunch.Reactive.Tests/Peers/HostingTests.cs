@@ -45,7 +45,8 @@ public sealed class HostingTests
         Assert.Contains("\"sender\":\"room\",\"intended-recipient\":\"\"", wire, StringComparison.Ordinal);
 
         // Extension keys come after the keys the Godot client knows; it ignores them.
-        Assert.EndsWith(",\"capabilities\":[\"relay\"],\"protocol-version\":1}", wire, StringComparison.Ordinal);
+        Assert.Contains(",\"capabilities\":[\"relay\"],\"protocol-version\":1,\"peer-key\":\"", wire, StringComparison.Ordinal);
+        Assert.EndsWith("\"}", wire, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public class MessageCodecRoundTripTests
         new ProvidingPeerHandshakeInfo("joiner", "room", Public, Lan) { PeerCapabilities = ["relay"], RelayToken = Token },
         new ProvidingPeerHandshakeInfo("room", "joiner", Public, Lan) { PeerCapabilities = [] },
         new ProvidingPeerHandshakeInfo("room", "joiner", Public, Lan) { RelayToken = Token },
+        new ProvidingPeerHandshakeInfo("room", "joiner", Public, Lan) { RelayToken = Token, PeerKey = "MFkwEwYHKoZIzj0CAQ" },
+        new RegisteringServer("room", Lan, 60) { Capabilities = ["relay"], ProtocolVersion = 1, PeerKey = "a-b_c" },
+        new RequestingToJoinServer("joiner", Lan, "room") { PeerKey = "a-b_c" },
         new RelayDatagram("room", "", Token, Json("""{"type":"peer-check","sender":"room","intended-recipient":"joiner"}""")),
         new RelayDatagram("room", "joiner", Token, Json("""{"message":{"x":[1,2.5,null]},"message-id":4,"type":"reliable-peer-message"}""")),
         new RelayDatagram("jöiner 中", "", "", Json("{}")),
@@ -57,6 +60,8 @@ public class MessageCodecRoundTripTests
         new NatProbe("", long.MaxValue),
         new NatProbeResponse("joiner", 7, Public),
         new NatProbeResponse("", 0, V6),
+        new SealedPeerDatagram("host", "joiner", 0, "AAAAAAAAAAAAAAAAAAAAAA"),
+        new SealedPeerDatagram("joiner", "host", 9_007_199_254_740_000, "c2VhbGVk"),
     ];
 
     private const string Token = "AAECAwQFBgcICQoLDA0ODw";

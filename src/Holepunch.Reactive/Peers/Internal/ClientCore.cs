@@ -56,6 +56,7 @@ internal sealed partial class ClientCore : IDisposable
         Registry = new PeerRegistry(this);
         Rendezvous = new RendezvousSession(this, CompletionOptions);
         Outbox = new UnreliableOutbox(this);
+        PeerKeys = options.SecurePeers && PeerKeyPair.IsSupported ? new PeerKeyPair() : null;
         AllEvents = Observable.Create<HolepunchEvent>(observer =>
         {
             // Only subscribers that can see PacketReceived make the client allocate one per datagram.
@@ -97,6 +98,9 @@ internal sealed partial class ClientCore : IDisposable
     public UnreliableOutbox Outbox { get; }
 
     public DropCounters Drops { get; } = new();
+
+    /// <summary>The ephemeral key pair announced as <c>peer-key</c>; <see langword="null"/> when peers are not sealed.</summary>
+    public PeerKeyPair? PeerKeys { get; }
 
     public string Name { get; private set; } = "";
 
@@ -253,6 +257,7 @@ internal sealed partial class ClientCore : IDisposable
         Terminate("closed", null);
         _events.Dispose();
         _lifetime.Dispose();
+        PeerKeys?.Dispose();
     }
 
     private void OnInbound(Inbound inbound)

@@ -37,8 +37,20 @@ internal sealed class PeerRegistry(ClientCore core)
             return;
         }
 
+        PeerSeal? seal = null;
+        if (core.PeerKeys is { } keys && info.PeerKey is { } peerKey)
+        {
+            seal = keys.TryAgree(core.Name, info.PeerName, peerKey);
+            if (seal is null)
+            {
+                // Falling back to plain would let whoever forged the key downgrade the pair: refuse the introduction.
+                core.Drop("bad-peer-key");
+                return;
+            }
+        }
+
         var relay = info.RelayToken is { } token && core.Options.EnableRelay ? new RelayPath(core, token, info.PeerName) : null;
-        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay);
+        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay, seal);
         _sessions.Add(info.PeerName, session);
         core.Emit(new Linked(info.PeerName, info.GlobalEndPoint, info.LocalEndPoint));
         session.StartPunching();
@@ -68,8 +80,13 @@ internal sealed class PeerRegistry(ClientCore core)
             return;
         }
 
-        core.Accept(message, from);
-        session.Handle(message, session.DirectPathFrom(from));
+        if (Open(session, message) is not { } opened)
+        {
+            return;
+        }
+
+        core.Accept(opened, from);
+        session.Handle(opened, session.DirectPathFrom(from));
     }
 
     /// <summary>
@@ -78,13 +95,13 @@ internal sealed class PeerRegistry(ClientCore core)
     /// </summary>
     public void HandleRelayed(RelayDatagram relayed)
     {
-        if (!_sessions.TryGetValue(relayed.Sender, out var session) || session.RelayPath is not RelayPath relay)
+        if (!_sessions.TryGetValue(relayed.Sender, out var session) || session.RelayPath is not { } relay)
         {
             core.Drop("unknown-relay-sender");
             return;
         }
 
-        if (!string.Equals(relayed.RelayToken, relay.Token, StringComparison.Ordinal))
+        if (!string.Equals(relayed.RelayToken, session.RelayToken, StringComparison.Ordinal))
         {
             core.Drop("wrong-relay-token");
             return;
@@ -99,8 +116,56 @@ internal sealed class PeerRegistry(ClientCore core)
             return;
         }
 
-        core.Accept(message, core.RendezvousEndPoint);
-        session.Handle(message, relay);
+        if (Open(session, message) is not { } opened)
+        {
+            return;
+        }
+
+        core.Accept(opened, core.RendezvousEndPoint);
+        session.Handle(opened, relay);
+    }
+
+    /// <summary>
+    /// The message to handle from a peer that passed the routing checks: as is from a plain peer; from a peer with
+    /// session keys, only the authentic, fresh content of a sealed datagram whose inner routing matches the outer.
+    /// <see langword="null"/> (counted) otherwise.
+    /// </summary>
+    private PeerOriginatedMessage? Open(PeerSession session, PeerOriginatedMessage message)
+    {
+        if (session.Seal is not { } seal)
+        {
+            if (message is SealedPeerDatagram)
+            {
+                core.Drop("sealed-from-plain-peer");
+                return null;
+            }
+
+            return message;
+        }
+
+        if (message is not SealedPeerDatagram sealedDatagram)
+        {
+            core.Drop("unsealed-from-secure-peer");
+            return null;
+        }
+
+        if (seal.TryOpen(sealedDatagram, out var plaintext) is { } refusal)
+        {
+            core.Drop(refusal);
+            return null;
+        }
+
+        var inner = MessageCodec.Decode(plaintext, core.Options.MaxDatagramSize);
+        if (inner.Message is not PeerOriginatedMessage opened
+            || opened is SealedPeerDatagram or RelayDatagram
+            || !string.Equals(opened.Sender, message.Sender, StringComparison.Ordinal)
+            || !string.Equals(opened.IntendedRecipient, core.Name, StringComparison.Ordinal))
+        {
+            core.Drop("bad-sealed-payload");
+            return null;
+        }
+
+        return opened;
     }
 
     public void OnConfirmed(PeerSession session)

@@ -18,8 +18,8 @@ internal sealed class PeerSession
     private readonly ClientCore _core;
     private readonly CancellationTokenSource _cancellation;
     private readonly TaskCompletionSource<bool> _punched = new();
-    private readonly DirectPath _globalPath;
-    private readonly DirectPath? _localPath;
+    private readonly IPeerPath _globalPath;
+    private readonly IPeerPath? _localPath;
     private readonly HashSet<IPeerPath> _heard = [];
     private readonly Dictionary<IPeerPath, long> _probeSentTicks = [];
     private TaskCompletionSource<bool>? _checkReply;
@@ -29,15 +29,17 @@ internal sealed class PeerSession
     private bool _answeredAnInquiry;
     private bool _closed;
 
-    public PeerSession(ClientCore core, string name, IPEndPoint globalEndPoint, IPEndPoint localEndPoint, IPeerPath? relayPath)
+    public PeerSession(ClientCore core, string name, IPEndPoint globalEndPoint, IPEndPoint localEndPoint, RelayPath? relayPath, PeerSeal? seal)
     {
         _core = core;
         Name = name;
         GlobalEndPoint = globalEndPoint;
         LocalEndPoint = localEndPoint;
-        _globalPath = new DirectPath(core.Transport, globalEndPoint, PeerAddressKind.Global);
-        _localPath = localEndPoint.Equals(globalEndPoint) ? null : new DirectPath(core.Transport, localEndPoint, PeerAddressKind.Local);
-        RelayPath = relayPath;
+        Seal = seal;
+        _globalPath = Sealed(new DirectPath(core.Transport, globalEndPoint, PeerAddressKind.Global));
+        _localPath = localEndPoint.Equals(globalEndPoint) ? null : Sealed(new DirectPath(core.Transport, localEndPoint, PeerAddressKind.Local));
+        RelayToken = relayPath?.Token;
+        RelayPath = relayPath is null ? null : Sealed(relayPath);
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(core.Lifetime);
         Reliable = new ReliableChannel(core, this);
     }
@@ -50,6 +52,15 @@ internal sealed class PeerSession
 
     /// <summary>The server's relay for this pair; <see langword="null"/> when either side lacks relay support.</summary>
     public IPeerPath? RelayPath { get; }
+
+    /// <summary>The relay's token, to check relayed datagrams with; <see langword="null"/> without a relay.</summary>
+    public string? RelayToken { get; }
+
+    /// <summary>
+    /// The pair's session keys when both sides announced a <c>peer-key</c>: every path seals, and only sealed datagrams
+    /// are accepted. <see langword="null"/> for a plain (Godot) peer.
+    /// </summary>
+    public PeerSeal? Seal { get; }
 
     public bool IsConfirmed => Path is not null;
 
@@ -137,7 +148,10 @@ internal sealed class PeerSession
         Reliable.Close(error);
         _cancellation.Cancel();
         _cancellation.Dispose();
+        Seal?.Dispose();
     }
+
+    private IPeerPath Sealed(IPeerPath path) => Seal is null ? path : new SealedPath(path, Seal);
 
     private async Task PunchAsync()
     {
@@ -233,7 +247,7 @@ internal sealed class PeerSession
     private void Confirm(IPeerPath via, TimeSpan roundTrip)
     {
         Path = via;
-        Info = new PeerInfo(Name, via.EndPoint, via.Kind, roundTrip);
+        Info = new PeerInfo(Name, via.EndPoint, via.Kind, roundTrip) { IsAuthenticated = Seal is not null };
         _punched.TrySetResult(true);
         if (!_answeredAnInquiry)
         {

@@ -135,6 +135,7 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
         {
             Capabilities = Capabilities,
             ProtocolVersion = Capabilities is null ? null : 1,
+            PeerKey = core.PeerKeys?.PublicKey,
             RoomVerifier = RoomKey is { } key ? RoomSecret.ToVerifier(key) : null,
         };
         try
@@ -194,6 +195,7 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
         {
             Capabilities = Capabilities,
             ProtocolVersion = Capabilities is null ? null : 1,
+            PeerKey = core.PeerKeys?.PublicKey,
         };
         try
         {
