@@ -47,7 +47,11 @@ public sealed class EventOrderTests
         using var s = host.Events.Subscribe(e => { if (e is not PacketReceived) events.Add(e); });
         var joinerView = Assert.Single(host.Peers.Items);
 
-        var same = new Holepunch.Reactive.Protocol.ProvidingPeerHandshakeInfo("room", "joiner", joinerView.EndPoint, System.Net.IPEndPoint.Parse("192.168.2.20:4000"));
+        var same = new Holepunch.Reactive.Protocol.ProvidingPeerHandshakeInfo("room", "joiner", joinerView.EndPoint, System.Net.IPEndPoint.Parse("192.168.2.20:4000"))
+        {
+            // The same introduction includes the same key: a new key would be a new session.
+            PeerKey = world.Server.ReceivedOf<Holepunch.Reactive.Protocol.RequestingToJoinServer>().First().PeerKey,
+        };
         var hostGlobal = world.Server.Received.First(r => r.Message is Holepunch.Reactive.Protocol.RegisteringServer).From;
         world.Server.Send(same, hostGlobal);
         world.Run(TimeSpan.FromMilliseconds(100));

@@ -197,6 +197,31 @@ public sealed class SealedPeerTests
         Assert.Empty(godot.ReceivedFrom(new IPEndPoint(hostNat.PublicAddress, 4000)));
     }
 
+    [Fact]
+    public async Task PeerRestartsOnTheSameAddressWithANewKey_IsANewSealedSession()
+    {
+        using var world = new ClientWorld();
+        var joinerHost = world.Network.AddHost(JoinerAddress);
+        var firstSocket = joinerHost.Bind(4000);
+        var (host, first, _, joining) = world.Connect(world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10"), world.Own(firstSocket));
+        await joining;
+        var atHost = new List<string>();
+        using var s = host.ReliableMessages.Subscribe(m => atHost.Add(m.Message.GetString()!));
+
+        await first.DisposeAsync();
+        firstSocket.Dispose();
+        var second = world.Client(world.Own(joinerHost.Bind(4000)));
+        var rejoining = second.JoinAsync("joiner", "room");
+        world.Run(TimeSpan.FromSeconds(2));
+        Assert.True(rejoining.IsCompletedSuccessfully);
+        var sent = second.SendReliableAsync("room", Json("again"));
+        world.Run(TimeSpan.FromSeconds(1));
+
+        Assert.True(sent.IsCompletedSuccessfully);
+        Assert.Equal(["again"], atHost);
+        Assert.True(Assert.Single(host.Peers.Items).IsAuthenticated);
+    }
+
     /// <summary>Flips one character in the middle of the ciphertext.</summary>
     private static string Tamper(string sealedJson)
     {

@@ -22,7 +22,8 @@ internal sealed class PeerRegistry(ClientCore core)
     {
         if (_sessions.TryGetValue(info.PeerName, out var existing))
         {
-            if (existing.GlobalEndPoint.Equals(info.GlobalEndPoint) && existing.LocalEndPoint.Equals(info.LocalEndPoint))
+            if (existing.GlobalEndPoint.Equals(info.GlobalEndPoint) && existing.LocalEndPoint.Equals(info.LocalEndPoint)
+                && string.Equals(existing.PeerKey, info.PeerKey, StringComparison.Ordinal))
             {
                 // The same introduction again (the join was re-sent): nothing new.
                 return;
@@ -50,7 +51,7 @@ internal sealed class PeerRegistry(ClientCore core)
         }
 
         var relay = info.RelayToken is { } token && core.Options.EnableRelay ? new RelayPath(core, token, info.PeerName) : null;
-        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay, seal);
+        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay, seal) { PeerKey = info.PeerKey };
         _sessions.Add(info.PeerName, session);
         core.Emit(new Linked(info.PeerName, info.GlobalEndPoint, info.LocalEndPoint));
         session.StartPunching();

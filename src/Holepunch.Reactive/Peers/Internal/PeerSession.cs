@@ -62,6 +62,9 @@ internal sealed class PeerSession
     /// </summary>
     public PeerSeal? Seal { get; }
 
+    /// <summary>The <c>peer-key</c> its introduction carried: a new key (the peer restarted) is a new session.</summary>
+    public string? PeerKey { get; init; }
+
     public bool IsConfirmed => Path is not null;
 
     /// <summary>How datagrams reach the peer once confirmed; <see langword="null"/> while punching.</summary>
