@@ -54,7 +54,7 @@ public class MessageCodecPropertyTests
     public void MutatedValidDatagrams_DecodeNeverThrowsAndIsDeterministic()
     {
         var mutation = Gen.Select(Gen.Int[0, 3], Gen.Int[0, int.MaxValue], Gen.Frequency((1, Gen.Byte), (2, Gen.OneOf(InterestingBytes))));
-        var gen = Gen.Select(Gen.Int[0, Corpus.Length - 1], mutation.Array[1, 4], (index, mutations) => Mutate(Corpus[index], mutations));
+        var gen = Gen.Select(Gen.Int[0, Corpus.Length - 1], mutation.Array[1, 4], (index, mutations) => DatagramMutator.Mutate(Corpus[index], mutations));
 
         FixedSeed.Check(gen, AssertDecodeIsWellBehaved, seed: 4_000, Iterations, Hex);
     }
@@ -65,7 +65,7 @@ public class MessageCodecPropertyTests
         // Guards the property above against a generator that only ever produces garbage.
         var accepted = 0;
         var mutation = Gen.Select(Gen.Int[0, 3], Gen.Int[0, int.MaxValue], Gen.OneOf(InterestingBytes));
-        var gen = Gen.Select(Gen.Int[0, Corpus.Length - 1], mutation.Array[1, 1], (index, mutations) => Mutate(Corpus[index], mutations));
+        var gen = Gen.Select(Gen.Int[0, Corpus.Length - 1], mutation.Array[1, 1], (index, mutations) => DatagramMutator.Mutate(Corpus[index], mutations));
 
         FixedSeed.Check(gen, datagram => accepted += MessageCodec.Decode(datagram).IsSuccess ? 1 : 0, seed: 11, 1000, Hex);
 
@@ -103,32 +103,6 @@ public class MessageCodecPropertyTests
         var decoded = MessageCodec.Decode(reencoded);
         Assert.True(decoded.IsSuccess, $"Re-encoded {Encoding.UTF8.GetString(reencoded)} was rejected: {decoded}");
         Equal(first.Message, decoded.Message);
-    }
-
-    private static byte[] Mutate(byte[] datagram, (int Kind, int Position, byte Value)[] mutations)
-    {
-        var bytes = datagram.ToList();
-        foreach (var (kind, position, value) in mutations)
-        {
-            var at = bytes.Count == 0 ? 0 : position % bytes.Count;
-            switch (kind)
-            {
-                case 0 when bytes.Count > 0:
-                    bytes[at] = value;
-                    break;
-                case 1:
-                    bytes.Insert(position % (bytes.Count + 1), value);
-                    break;
-                case 2 when bytes.Count > 0:
-                    bytes.RemoveAt(at);
-                    break;
-                case 3:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 
     private static string Hex(byte[] bytes) => $"{Convert.ToHexString(bytes)} ({Encoding.UTF8.GetString(bytes)})";

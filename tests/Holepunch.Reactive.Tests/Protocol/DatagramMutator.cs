@@ -1,8 +1,8 @@
 using CsCheck;
 
-namespace Holepunch.Reactive.Tests.Rendezvous;
+namespace Holepunch.Reactive.Tests.Protocol;
 
-/// <summary>Byte-level mutations of valid datagrams (replace, insert, delete, truncate) for fuzzing.</summary>
+/// <summary>Byte-level mutations of valid datagrams (replace, insert, delete, truncate) for the codec's property tests and the server's fuzzing.</summary>
 internal static class DatagramMutator
 {
     /// <summary>Bytes that matter to JSON and to UTF-8, drawn more often than chance would.</summary>
