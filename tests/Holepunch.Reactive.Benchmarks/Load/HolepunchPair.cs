@@ -26,7 +26,7 @@ internal sealed class HolepunchPair : IAsyncDisposable
 
     public HolepunchClient Joiner { get; }
 
-    /// <summary>A server whose rate limits do not get in the way of a benchmark that sends everything from 127.0.0.1.</summary>
+    /// <summary>A server whose rate limits and per-address caps do not get in the way of a benchmark that sends everything from 127.0.0.1.</summary>
     public static (UdpDatagramTransport Transport, RendezvousServer Server) StartServer(int maxRegistrations = 10_000)
     {
         var transport = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -35,6 +35,9 @@ internal sealed class HolepunchPair : IAsyncDisposable
             SourceTokenLimit = int.MaxValue,
             SourceTokensPerPeriod = int.MaxValue,
             MaxRegistrations = maxRegistrations,
+            MaxRegistrationsPerAddress = maxRegistrations,
+            GlobalTokenLimit = int.MaxValue,
+            GlobalTokensPerPeriod = int.MaxValue,
         });
         server.Start();
         return (transport, server);

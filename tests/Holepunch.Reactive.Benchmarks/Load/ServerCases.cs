@@ -108,6 +108,9 @@ internal static class ServerCases
             SourceTokenLimit = int.MaxValue,
             SourceTokensPerPeriod = int.MaxValue,
             MaxRegistrations = LiveRegistrations * 2,
+            MaxRegistrationsPerAddress = LiveRegistrations * 2,
+            GlobalTokenLimit = int.MaxValue,
+            GlobalTokensPerPeriod = int.MaxValue,
             MaxPendingDatagrams = LiveRegistrations * 2,
         });
         server.Start();
