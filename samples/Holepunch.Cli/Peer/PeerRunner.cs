@@ -61,7 +61,7 @@ internal static class PeerRunner
             return Failure;
         }
 
-        using var session = new Session(client, settings.Json ? new JsonEventWriter(output) : new TextEventWriter(output), errors);
+        using var session = new Session(client, settings.Json ? new JsonEventWriter(output) : new TextEventWriter(output), errors, cancellationToken);
         await using (client.ConfigureAwait(false))
         {
             using var events = client.Events.Subscribe(session.OnEvent);
@@ -86,7 +86,7 @@ internal static class PeerRunner
     });
 
     /// <summary>The state one run shares between its flow and the client's event loop.</summary>
-    private sealed class Session(HolepunchClient client, IEventWriter writer, TextWriter errors) : IDisposable
+    private sealed class Session(HolepunchClient client, IEventWriter writer, TextWriter errors, CancellationToken interrupted) : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private volatile ConnectionTerminated? _lost;
@@ -100,7 +100,9 @@ internal static class PeerRunner
         public void OnEvent(HolepunchEvent e)
         {
             writer.Write(e);
-            if (e is ConnectionTerminated terminated && !Quitting)
+            // An interrupt may terminate the client before Interrupt has run (the client's own cancellation callback
+            // can run first, and the client handles it on the spot): either way it is a quit, not a loss.
+            if (e is ConnectionTerminated terminated && !Quitting && !interrupted.IsCancellationRequested)
             {
                 _lost = terminated;
                 // Off the client's loop: the run's continuations must not run on it.

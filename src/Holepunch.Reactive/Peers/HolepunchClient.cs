@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using Holepunch.Reactive.Collections;
 using Holepunch.Reactive.Peers.Events;
 using Holepunch.Reactive.Peers.Internal;
+using Holepunch.Reactive.Time;
 using Holepunch.Reactive.Transport;
 
 namespace Holepunch.Reactive.Peers;
@@ -29,8 +30,7 @@ namespace Holepunch.Reactive.Peers;
 public sealed class HolepunchClient : IAsyncDisposable, IDisposable
 {
     private readonly ClientCore _core;
-    private readonly EventLoopScheduler? _ownLoop;
-    private volatile int _loopThreadId;
+    private readonly InlineEventLoop? _ownLoop;
     private int _started;
     private int _disposed;
 
@@ -49,12 +49,10 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
         }
         else
         {
-            _ownLoop = new EventLoopScheduler(static start => new Thread(start) { IsBackground = true, Name = "holepunch-client" });
+            // No loop thread: a datagram is handled on the thread that received it, a call on the caller's thread,
+            // one at a time (see InlineEventLoop).
+            _ownLoop = new InlineEventLoop();
             scheduler = _ownLoop;
-
-            // Start the loop's thread now rather than on the first call, so hosting or joining does not wait for it;
-            // remember which thread it is, so that a dispose from an event handler does not wait for itself.
-            _ownLoop.Schedule(() => _loopThreadId = Environment.CurrentManagedThreadId);
         }
 
         var transport = options.Transport ?? UdpDatagramTransport.Bind(options.LocalEndPoint);
@@ -291,7 +289,7 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
             return;
         }
 
-        if (_ownLoop is null || Environment.CurrentManagedThreadId == _loopThreadId)
+        if (_ownLoop is null || _ownLoop.IsOnLoop)
         {
             // A given scheduler belongs to the caller's thread (see Options.Scheduler), and a call from the client's
             // own loop (an event handler) must not wait for that loop: close right here.

@@ -39,7 +39,10 @@ public sealed record HolepunchClientOptions
     /// The one scheduler on which all of the client's state changes and all its timers run. When set, call the
     /// client from that scheduler's thread (a virtual-time test is single-threaded).
     /// </summary>
-    /// <value>The default value is <see langword="null"/>: the client owns an <see cref="EventLoopScheduler"/>.</value>
+    /// <value>
+    /// The default value is <see langword="null"/>: the client owns a serial event loop without a thread of its own —
+    /// a datagram is handled on the thread that received it, a call on the calling thread, one at a time.
+    /// </value>
     public IScheduler? Scheduler { get; init; }
 
     /// <summary>How long the server keeps the host's registration without a refresh (<c>seconds_registration_valid</c>).</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Holepunch.Reactive.Collections;
+using Holepunch.Reactive.Time;
 using Holepunch.Reactive.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,7 +50,7 @@ public sealed class RendezvousServer : IDisposable
     private readonly IDatagramTransport? _diagnosticsTransport;
     private readonly RendezvousServerOptions _options;
     private readonly ILogger _logger;
-    private readonly EventLoopScheduler? _ownedScheduler;
+    private readonly InlineEventLoop? _ownedScheduler;
     private readonly RendezvousMetrics _metrics;
     private readonly SourceRateLimiter _rateLimiter;
     private readonly RegistrationRegistry _registry;
@@ -118,7 +119,8 @@ public sealed class RendezvousServer : IDisposable
 
         if (_options.Scheduler is null)
         {
-            _ownedScheduler = new EventLoopScheduler(static start => new Thread(start) { Name = "Holepunch rendezvous", IsBackground = true });
+            // A request is handled, and answered, on the thread that received it (see InlineEventLoop).
+            _ownedScheduler = new InlineEventLoop();
         }
 
         Scheduler = _options.Scheduler ?? _ownedScheduler!;

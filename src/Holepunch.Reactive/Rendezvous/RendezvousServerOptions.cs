@@ -92,8 +92,9 @@ public sealed class RendezvousServerOptions
     /// The one scheduler on which every state change happens (registrations, expiry, rate-limit refills, replies).
     /// </summary>
     /// <value>
-    /// The default value is <see langword="null"/>: the server creates its own <see cref="EventLoopScheduler"/> and
-    /// disposes it with itself. Tests pass a virtual-time scheduler.
+    /// The default value is <see langword="null"/>: the server creates its own serial event loop (no thread of its own:
+    /// a request is handled and answered on the thread that received it, one at a time) and disposes it with itself.
+    /// Tests pass a virtual-time scheduler.
     /// </value>
     public IScheduler? Scheduler { get; set; }
 

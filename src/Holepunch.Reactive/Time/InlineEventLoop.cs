@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+
+namespace Holepunch.Reactive.Time;
+
+/// <summary>
+/// The event loop a client or server makes for itself: a serial scheduler that runs one work item at a time, in the
+/// order scheduled, on the thread that scheduled it when the loop is idle — the receive thread for a datagram, the
+/// caller for a send — and otherwise on whichever thread is running the loop at that moment. There is no loop thread
+/// to hand work to and wake: a datagram is handled, and its reply sent, on the thread that received it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Mutual exclusion is one compare-and-swap on the owning thread's id; no thread ever waits for another to finish.
+/// A thread that finds the loop busy queues its item and returns; the owner runs it before letting go. A thread
+/// that is not the loop's owner runs at most <see cref="CallerBudget"/> items before it hands the rest to the
+/// thread pool, so no caller (and no receive thread) is held up by a long backlog.
+/// </para>
+/// <para>
+/// Timed items wait on a <see cref="TimeProvider.System"/> timer and are then scheduled like any other. Work
+/// scheduled after <see cref="Dispose"/> is ignored, and work still queued then is dropped (as Rx's
+/// <see cref="EventLoopScheduler"/> drops it).
+/// </para>
+/// </remarks>
+internal sealed class InlineEventLoop : IScheduler, IDisposable
+{
+    /// <summary>How many items a thread runs for others before it hands the loop to the thread pool.</summary>
+    internal const int CallerBudget = 256;
+
+    private readonly ConcurrentQueue<WorkItem> _queue = new();
+    private readonly TimeProvider _time;
+    private int _owner;
+    private int _handedOff;
+    private volatile bool _disposed;
+
+    /// <summary>Creates an idle loop whose timers run on <paramref name="time"/> (the system clock by default).</summary>
+    public InlineEventLoop(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+
+    /// <inheritdoc/>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Whether the calling thread is running the loop right now (inside one of its work items).</summary>
+    public bool IsOnLoop => Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId;
+
+    /// <inheritdoc/>
+    public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (_disposed)
+        {
+            return Disposable.Empty;
+        }
+
+        var me = Environment.CurrentManagedThreadId;
+        if (_queue.IsEmpty && Interlocked.CompareExchange(ref _owner, me, 0) == 0)
+        {
+            // Idle and nothing waiting: run it right here, without a work item.
+            IDisposable result;
+            try
+            {
+                result = action(this, state);
+            }
+            catch
+            {
+                Release();
+                throw;
+            }
+
+            Drain(me, CallerBudget);
+            return result;
+        }
+
+        var item = new WorkItem<TState>(state, action);
+        Enqueue(item, me);
+        return item;
+    }
+
+    /// <inheritdoc/>
+    public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var due = Scheduler.Normalize(dueTime);
+        if (due == TimeSpan.Zero)
+        {
+            return Schedule(state, action);
+        }
+
+        if (_disposed)
+        {
+            return Disposable.Empty;
+        }
+
+        var item = new WorkItem<TState>(state, action);
+        item.StartTimer(this, due);
+        return item;
+    }
+
+    /// <inheritdoc/>
+    public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) =>
+        Schedule(state, dueTime - Now, action);
+
+    /// <summary>Stops the loop: queued and future work is dropped; an item running now finishes.</summary>
+    public void Dispose() => _disposed = true;
+
+    private void Enqueue(WorkItem item, int me)
+    {
+        _queue.Enqueue(item);
+        if (Volatile.Read(ref _owner) != me && Interlocked.CompareExchange(ref _owner, me, 0) == 0)
+        {
+            Drain(me, CallerBudget);
+        }
+    }
+
+    /// <summary>
+    /// Runs queued items while this thread owns the loop, then lets go. Ownership is released before the last look at
+    /// the queue: an item queued by a thread that found the loop owned is then either seen here or run by its own thread.
+    /// </summary>
+    private void Drain(int me, int budget)
+    {
+        var ran = 0;
+        while (true)
+        {
+            try
+            {
+                while (!_disposed && ran < budget && _queue.TryDequeue(out var item))
+                {
+                    ran++;
+                    item.Run(this);
+                }
+            }
+            catch
+            {
+                Release();
+                throw;
+            }
+
+            Volatile.Write(ref _owner, 0);
+            if (_disposed || _queue.IsEmpty)
+            {
+                return;
+            }
+
+            if (ran >= budget)
+            {
+                HandOff();
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _owner, me, 0) != 0)
+            {
+                return; // Another thread took the loop, and with it the queue.
+            }
+        }
+    }
+
+    /// <summary>Lets go after a work item threw: the rest of the queue goes on on the thread pool.</summary>
+    private void Release()
+    {
+        Volatile.Write(ref _owner, 0);
+        if (!_queue.IsEmpty)
+        {
+            HandOff();
+        }
+    }
+
+    private void HandOff()
+    {
+        if (Interlocked.Exchange(ref _handedOff, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static loop => loop.RunHandedOff(), this, preferLocal: false);
+        }
+    }
+
+    private void RunHandedOff()
+    {
+        Volatile.Write(ref _handedOff, 0);
+        var me = Environment.CurrentManagedThreadId;
+        if (!_disposed && Interlocked.CompareExchange(ref _owner, me, 0) == 0)
+        {
+            Drain(me, int.MaxValue);
+        }
+    }
+
+    private abstract class WorkItem : IDisposable
+    {
+        private const int Waiting = 0;
+        private const int Running = 1;
+        private const int Cancelled = 2;
+        private int _state;
+        private IDisposable? _result;
+        private ITimer? _timer;
+
+        public void Run(IScheduler scheduler)
+        {
+            if (Interlocked.CompareExchange(ref _state, Running, Waiting) == Waiting)
+            {
+                _result = Invoke(scheduler);
+            }
+        }
+
+        public void Dispose()
+        {
+            Interlocked.Exchange(ref _state, Cancelled);
+            _timer?.Dispose();
+            _result?.Dispose();
+        }
+
+        public void StartTimer(InlineEventLoop loop, TimeSpan due)
+        {
+            _timer = loop._time.CreateTimer(
+                static s =>
+                {
+                    var (item, loop) = ((WorkItem, InlineEventLoop))s!;
+                    item._timer?.Dispose();
+                    if (!loop._disposed && Volatile.Read(ref item._state) == Waiting)
+                    {
+                        loop.Enqueue(item, Environment.CurrentManagedThreadId);
+                    }
+                },
+                (this, loop),
+                due,
+                Timeout.InfiniteTimeSpan);
+        }
+
+        protected abstract IDisposable Invoke(IScheduler scheduler);
+    }
+
+    private sealed class WorkItem<TState>(TState state, Func<IScheduler, TState, IDisposable> action) : WorkItem
+    {
+        protected override IDisposable Invoke(IScheduler scheduler) => action(scheduler, state);
+    }
+}

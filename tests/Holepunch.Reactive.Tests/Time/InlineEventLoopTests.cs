@@ -1,0 +1,221 @@
+using System.Reactive.Concurrency;
+using Holepunch.Reactive.Testing;
+using Holepunch.Reactive.Time;
+
+namespace Holepunch.Reactive.Tests.Time;
+
+public sealed class InlineEventLoopTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void ScheduleWhenIdle_RunsOnTheCallingThreadBeforeReturning()
+    {
+        using var loop = new InlineEventLoop();
+        int? ranOn = null;
+        var onLoop = false;
+
+        loop.Schedule(() =>
+        {
+            ranOn = Environment.CurrentManagedThreadId;
+            onLoop = loop.IsOnLoop;
+        });
+
+        Assert.Equal(Environment.CurrentManagedThreadId, ranOn);
+        Assert.True(onLoop);
+        Assert.False(loop.IsOnLoop);
+    }
+
+    [Fact]
+    public void ScheduleFromInsideAnItem_RunsAfterThatItemInOrder()
+    {
+        using var loop = new InlineEventLoop();
+        var order = new List<string>();
+
+        loop.Schedule(() =>
+        {
+            order.Add("outer start");
+            loop.Schedule(() => order.Add("first nested"));
+            loop.Schedule(() => order.Add("second nested"));
+            order.Add("outer end");
+        });
+
+        Assert.Equal(["outer start", "outer end", "first nested", "second nested"], order);
+    }
+
+    [Fact]
+    public void ScheduleWhileAnotherThreadRunsTheLoop_ReturnsAtOnceAndTheOwnerRunsIt()
+    {
+        using var loop = new InlineEventLoop();
+        using var inside = new ManualResetEventSlim();
+        using var scheduled = new ManualResetEventSlim();
+        var order = new List<string>();
+        int? secondRanOn = null;
+        var owner = new Thread(() => loop.Schedule(() =>
+        {
+            inside.Set();
+            scheduled.Wait(Bound);
+            order.Add("first");
+        }));
+        owner.Start();
+        Assert.True(inside.Wait(Bound));
+
+        loop.Schedule(() =>
+        {
+            order.Add("second");
+            secondRanOn = Environment.CurrentManagedThreadId;
+        });
+        var ranBeforeReturning = order.Count;
+        scheduled.Set();
+        Assert.True(owner.Join(Bound));
+
+        Assert.Equal(0, ranBeforeReturning);
+        Assert.Equal(["first", "second"], order);
+        Assert.Equal(owner.ManagedThreadId, secondRanOn);
+    }
+
+    [Fact]
+    public void ManyThreadsScheduling_ItemsNeverOverlapAndAllRun()
+    {
+        const int Threads = 4;
+        const int PerThread = 20_000;
+        using var loop = new InlineEventLoop();
+        using var done = new CountdownEvent(Threads * PerThread);
+        var inside = 0;
+        var overlaps = 0;
+        long count = 0;
+
+        var threads = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < PerThread; i++)
+            {
+                loop.Schedule(() =>
+                {
+                    if (Interlocked.Increment(ref inside) != 1)
+                    {
+                        Interlocked.Increment(ref overlaps);
+                    }
+
+                    count++; // Not atomic on purpose: only one item runs at a time.
+                    Interlocked.Decrement(ref inside);
+                    done.Signal();
+                });
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => Assert.True(t.Join(Bound)));
+
+        Assert.True(done.Wait(Bound));
+        Assert.Equal(0, overlaps);
+        Assert.Equal(Threads * PerThread, count);
+    }
+
+    [Fact]
+    public void BacklogBeyondTheCallerBudget_IsHandedToTheThreadPool()
+    {
+        const int Backlog = InlineEventLoop.CallerBudget * 3;
+        using var loop = new InlineEventLoop();
+        using var done = new CountdownEvent(Backlog);
+        var caller = Environment.CurrentManagedThreadId;
+        var onCaller = 0;
+        var elsewhere = 0;
+
+        loop.Schedule(() =>
+        {
+            for (var i = 0; i < Backlog; i++)
+            {
+                loop.Schedule(() =>
+                {
+                    if (Environment.CurrentManagedThreadId == caller)
+                    {
+                        onCaller++;
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref elsewhere);
+                    }
+
+                    done.Signal();
+                });
+            }
+        });
+
+        Assert.True(done.Wait(Bound));
+        Assert.Equal(InlineEventLoop.CallerBudget, onCaller);
+        Assert.Equal(Backlog - onCaller, Volatile.Read(ref elsewhere));
+    }
+
+    [Fact]
+    public void ItemThatThrows_ThrowsToItsCallerAndTheLoopGoesOn()
+    {
+        using var loop = new InlineEventLoop();
+        var ran = false;
+
+        Assert.Throws<InvalidOperationException>(() => loop.Schedule(() => throw new InvalidOperationException("boom")));
+        loop.Schedule(() => ran = true);
+
+        Assert.True(ran);
+        Assert.False(loop.IsOnLoop);
+    }
+
+    [Fact]
+    public void TimedItem_RunsWhenItsTimeComes()
+    {
+        var clock = new TestScheduler();
+        using var loop = new InlineEventLoop(new SchedulerTimeProvider(clock));
+        var ranAt = TimeSpan.MinValue;
+
+        loop.Schedule(TimeSpan.FromSeconds(5), () => ranAt = TimeSpan.FromTicks(clock.Clock));
+        clock.AdvanceBy(TimeSpan.FromSeconds(4).Ticks);
+        var early = ranAt;
+        clock.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
+
+        Assert.Equal(TimeSpan.MinValue, early);
+        Assert.Equal(TimeSpan.FromSeconds(5), ranAt);
+    }
+
+    [Fact]
+    public void TimedItemDisposedBeforeItsTime_NeverRuns()
+    {
+        var clock = new TestScheduler();
+        using var loop = new InlineEventLoop(new SchedulerTimeProvider(clock));
+        var ran = false;
+
+        var item = loop.Schedule(TimeSpan.FromSeconds(5), () => ran = true);
+        clock.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
+        item.Dispose();
+        clock.AdvanceBy(TimeSpan.FromSeconds(10).Ticks);
+
+        Assert.False(ran);
+    }
+
+    [Fact]
+    public void AfterDispose_NewAndQueuedWorkIsDropped()
+    {
+        var loop = new InlineEventLoop();
+        var ran = new List<string>();
+
+        loop.Schedule(() =>
+        {
+            loop.Schedule(() => ran.Add("queued"));
+            loop.Dispose();
+            ran.Add("running");
+        });
+        loop.Schedule(() => ran.Add("after"));
+
+        Assert.Equal(["running"], ran);
+    }
+
+    [Fact]
+    public void ScheduleAtAnAbsoluteTime_RunsAtThatTime()
+    {
+        var clock = new TestScheduler();
+        using var loop = new InlineEventLoop(new SchedulerTimeProvider(clock));
+        var ranAt = -1L;
+
+        loop.Schedule(loop.Now.AddSeconds(3), () => ranAt = clock.Clock);
+        clock.AdvanceBy(TimeSpan.FromSeconds(3).Ticks);
+
+        Assert.Equal(TimeSpan.FromSeconds(3).Ticks, ranAt);
+    }
+}
