@@ -88,6 +88,44 @@ public static class MessageCodec
         }
     }
 
+    /// <summary>
+    /// Encodes a <c>sealed-peer-datagram</c> exactly as <see cref="Encode"/> encodes a <see cref="SealedPeerDatagram"/>,
+    /// from the sealed bytes (ciphertext and tag) rather than their base64url text: the sealed send path allocates
+    /// nothing per datagram.
+    /// </summary>
+    internal static void EncodeSealedPeerDatagram(string sender, string recipient, long nonce, ReadOnlySpan<byte> sealedBytes, IBufferWriter<byte> output)
+    {
+        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
+        writer.Reset(output);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
+            WriteRouting(writer, sender, recipient);
+            writer.WriteNumber(WireNames.Nonce, nonce);
+#if NET9_0_OR_GREATER
+            // Base64url needs no JSON escaping: its UTF-8 bytes are the string's value as is.
+            var length = System.Buffers.Text.Base64Url.GetEncodedLength(sealedBytes.Length);
+            var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
+            Span<byte> text = rented ?? stackalloc byte[1024];
+            System.Buffers.Text.Base64Url.EncodeToUtf8(sealedBytes, text, out _, out var written);
+            writer.WriteString(WireNames.Ciphertext, text[..written]);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+#else
+            writer.WriteString(WireNames.Ciphertext, Convert.ToBase64String(sealedBytes).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
+#endif
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(NullBufferWriter.Instance);
+        }
+    }
+
     /// <summary>Encodes a message as one datagram into a new array.</summary>
     /// <param name="message">The message.</param>
     /// <returns>The datagram.</returns>

@@ -8,7 +8,7 @@ namespace Holepunch.Reactive.Peers.Internal;
 /// <summary>
 /// The session keys of one peer pair: seals outgoing datagrams (AES-GCM, the 64-bit send counter as nonce, the names
 /// and nonce as associated data) and opens incoming ones, rejecting a nonce seen before (a sliding anti-replay window).
-/// Runs on the client's scheduler.
+/// Runs on the client's scheduler; sealing and opening reuse one buffer each, so neither allocates per datagram.
 /// </summary>
 internal sealed class PeerSeal : IDisposable
 {
@@ -17,48 +17,89 @@ internal sealed class PeerSeal : IDisposable
 
     private const int TagSize = 16;
     private const int NonceSize = 12;
+
+    /// <summary>The most digits of a 64-bit nonce in the associated data (a minus sign and 19 digits).</summary>
+    private const int MaxNonceDigits = 20;
+
     private readonly AesGcm _send;
     private readonly AesGcm _receive;
     private readonly ReceiveWindow _seen = new(ReplayWindow);
-    private readonly string _localName;
-    private readonly string _peerName;
+    private readonly byte[] _sendPrefix;
+    private readonly byte[] _receivePrefix;
+    private byte[] _sealed = new byte[1024];
+    private byte[] _opened = new byte[1024];
+    private byte[] _received = new byte[1024];
     private long _nextNonce;
 
     public PeerSeal(string localName, string peerName, ReadOnlySpan<byte> sendKey, ReadOnlySpan<byte> receiveKey)
     {
-        _localName = localName;
-        _peerName = peerName;
+        LocalName = localName;
+        PeerName = peerName;
         _send = new AesGcm(sendKey, TagSize);
         _receive = new AesGcm(receiveKey, TagSize);
+        _sendPrefix = Encoding.UTF8.GetBytes(localName + "|" + peerName + "|");
+        _receivePrefix = Encoding.UTF8.GetBytes(peerName + "|" + localName + "|");
     }
+
+    /// <summary>This side's name: the sender of what is sealed here.</summary>
+    public string LocalName { get; }
+
+    /// <summary>The peer's name: the recipient of what is sealed here.</summary>
+    public string PeerName { get; }
 
     /// <summary>Seals one encoded datagram for the peer.</summary>
     public SealedPeerDatagram Seal(ReadOnlySpan<byte> plaintext)
     {
-        var nonce = _nextNonce++;
-        var sealedBytes = new byte[plaintext.Length + TagSize];
-        Span<byte> iv = stackalloc byte[NonceSize];
-        WriteNonce(iv, nonce);
-        _send.Encrypt(iv, plaintext, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), AssociatedData(_localName, _peerName, nonce));
-        return new SealedPeerDatagram(_localName, _peerName, nonce, Base64UrlText.Encode(sealedBytes));
+        var sealedBytes = SealInPlace(plaintext, out var nonce);
+        return new SealedPeerDatagram(LocalName, PeerName, nonce, Base64UrlText.Encode(sealedBytes));
     }
 
-    /// <summary>Opens a datagram from the peer; the reason it was refused when it cannot be (forged, tampered, replayed).</summary>
-    public string? TryOpen(SealedPeerDatagram datagram, out byte[] plaintext)
+    /// <summary>
+    /// Seals one encoded datagram for the peer into this seal's buffer: the ciphertext and its tag, valid until the next
+    /// call; <paramref name="nonce"/> is the nonce it was sealed under.
+    /// </summary>
+    public ReadOnlySpan<byte> SealInPlace(ReadOnlySpan<byte> plaintext, out long nonce)
     {
-        plaintext = [];
-        if (Base64UrlText.TryDecode(datagram.Ciphertext) is not { Length: >= TagSize } sealedBytes)
+        nonce = _nextNonce++;
+        var length = plaintext.Length + TagSize;
+        if (_sealed.Length < length)
+        {
+            _sealed = new byte[Math.Max(length, _sealed.Length * 2)];
+        }
+
+        var output = _sealed.AsSpan(0, length);
+        Span<byte> iv = stackalloc byte[NonceSize];
+        WriteNonce(iv, nonce);
+        Span<byte> associated = stackalloc byte[_sendPrefix.Length + MaxNonceDigits];
+        _send.Encrypt(iv, plaintext, output[..plaintext.Length], output[plaintext.Length..], AssociatedData(_sendPrefix, nonce, associated));
+        return output;
+    }
+
+    /// <summary>
+    /// Opens a datagram from the peer into this seal's buffer (valid until the next call); the reason it was refused
+    /// when it cannot be (forged, tampered, replayed).
+    /// </summary>
+    public string? TryOpen(SealedPeerDatagram datagram, out ReadOnlySpan<byte> plaintext)
+    {
+        plaintext = default;
+        if (!TryDecodeCiphertext(datagram.Ciphertext, out var sealedBytes) || sealedBytes.Length < TagSize)
         {
             return "bad-sealed-datagram";
         }
 
         var length = sealedBytes.Length - TagSize;
-        var opened = new byte[length];
+        if (_opened.Length < length)
+        {
+            _opened = new byte[Math.Max(length, _opened.Length * 2)];
+        }
+
+        var opened = _opened.AsSpan(0, length);
         Span<byte> iv = stackalloc byte[NonceSize];
         WriteNonce(iv, datagram.Nonce);
+        Span<byte> associated = stackalloc byte[_receivePrefix.Length + MaxNonceDigits];
         try
         {
-            _receive.Decrypt(iv, sealedBytes.AsSpan(0, length), sealedBytes.AsSpan(length), opened, AssociatedData(_peerName, _localName, datagram.Nonce));
+            _receive.Decrypt(iv, sealedBytes[..length], sealedBytes[length..], opened, AssociatedData(_receivePrefix, datagram.Nonce, associated));
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -87,6 +128,44 @@ internal sealed class PeerSeal : IDisposable
         BinaryPrimitives.WriteInt64BigEndian(iv[4..], nonce);
     }
 
-    private static byte[] AssociatedData(string sender, string recipient, long nonce) =>
-        Encoding.UTF8.GetBytes($"{sender}|{recipient}|{nonce.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    /// <summary>"sender|recipient|nonce" in UTF-8 (the nonce in invariant decimal digits), written into <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<byte> AssociatedData(byte[] prefix, long nonce, Span<byte> buffer)
+    {
+        prefix.CopyTo(buffer);
+        nonce.TryFormat(buffer[prefix.Length..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        return buffer[..(prefix.Length + digits)];
+    }
+
+    /// <summary>Decodes the base64url ciphertext into a reused buffer (the sealed bytes are opened at once).</summary>
+    private bool TryDecodeCiphertext(string text, out ReadOnlySpan<byte> sealedBytes)
+    {
+#if NET9_0_OR_GREATER
+        sealedBytes = default;
+        // Validated first: decoding throws on a character outside the alphabet.
+        if (text.Length % 4 == 1 || !System.Buffers.Text.Base64Url.IsValid(text, out var length))
+        {
+            return false;
+        }
+
+        if (_received.Length < length)
+        {
+            _received = new byte[Math.Max(length, _received.Length * 2)];
+        }
+
+        var written = System.Buffers.Text.Base64Url.DecodeFromChars(text, _received);
+
+        sealedBytes = _received.AsSpan(0, written);
+        return true;
+#else
+        sealedBytes = default;
+        if (Base64UrlText.TryDecode(text) is not { } decoded)
+        {
+            return false;
+        }
+
+        _received = decoded;
+        sealedBytes = decoded;
+        return true;
+#endif
+    }
 }

@@ -20,8 +20,9 @@ internal sealed class SealedPath(IPeerPath inner, PeerSeal seal) : IPeerPath
 
     public bool Send(ReadOnlySpan<byte> datagram)
     {
+        var sealedBytes = seal.SealInPlace(datagram, out var nonce);
         _buffer.ResetWrittenCount();
-        MessageCodec.Encode(seal.Seal(datagram), _buffer);
+        MessageCodec.EncodeSealedPeerDatagram(seal.LocalName, seal.PeerName, nonce, sealedBytes, _buffer);
         return Inner.Send(_buffer.WrittenSpan);
     }
 

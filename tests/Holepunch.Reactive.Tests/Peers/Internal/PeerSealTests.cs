@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Holepunch.Reactive.Peers.Internal;
 using Holepunch.Reactive.Protocol;
@@ -27,6 +28,41 @@ public sealed class PeerSealTests
             Assert.Null(alice.TryOpen(toAlice, out var atAlice));
             Assert.Equal("hello bob", Encoding.UTF8.GetString(atBob));
             Assert.Equal("hello alice", Encoding.UTF8.GetString(atAlice));
+        }
+    }
+
+    [Fact]
+    public void SealedWithoutARecord_IsTheSameDatagramAsTheRecordEncoded()
+    {
+        // Two seals with the same keys and counters: one takes the allocation-free path, the other makes the record.
+        using var aliceKeys = new PeerKeyPair();
+        using var bobKeys = new PeerKeyPair();
+        using var direct = aliceKeys.TryAgree("alice", "bob", bobKeys.PublicKey)!;
+        using var viaRecord = aliceKeys.TryAgree("alice", "bob", bobKeys.PublicKey)!;
+        var plaintext = Encoding.UTF8.GetBytes("""{"type":"unreliable-peer-message","message":"hi"}""");
+
+        var sealedBytes = direct.SealInPlace(plaintext, out var nonce);
+        var fast = new ArrayBufferWriter<byte>();
+        MessageCodec.EncodeSealedPeerDatagram("alice", "bob", nonce, sealedBytes, fast);
+
+        Assert.Equal(MessageCodec.EncodeToArray(viaRecord.Seal(plaintext)), fast.WrittenSpan.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    [InlineData(5000)]
+    public void DatagramsLargerThanTheReusedBuffers_OpenIntact(int size)
+    {
+        var (alice, bob) = Pair();
+        using (alice)
+        using (bob)
+        {
+            Assert.Null(bob.TryOpen(alice.Seal("small"u8), out _));
+            var payload = Enumerable.Range(0, size).Select(i => (byte)(i % 251)).ToArray();
+
+            Assert.Null(bob.TryOpen(alice.Seal(payload), out var opened));
+            Assert.Equal(payload, opened.ToArray());
         }
     }
 
