@@ -35,6 +35,16 @@ internal static class HolepunchCases
             results.Add(new("reliable-rtt-p99", Math.Round(p99, 1), "µs", "raw-rtt-p99", null));
         }
 
+        // The same clients without sealed peer sessions (SecurePeers = false, as with a Godot peer): what sealing costs.
+        await using (var plain = await HolepunchPair.ConnectAsync(ordered: true, secure: false).ConfigureAwait(false))
+        {
+            await Task.Run(() => Unreliable(plain, 64, TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+            var (rate, loss, cpu) = await Task.Run(() => Unreliable(plain, 64, options.CaseDuration)).ConfigureAwait(false);
+            results.Add(new("unreliable-64-plain", Math.Round(rate), "msg/s", "raw-oneway-64", null) { Note = $"not sealed, {loss:P1} lost, {cpu:0.0} µs CPU/msg" });
+            var (p50, _, count) = await Task.Run(() => ReliableRoundTrip(plain, 64, options.CaseDuration)).ConfigureAwait(false);
+            results.Add(new("reliable-rtt-p50-plain", Math.Round(p50, 1), "µs", "raw-rtt-p50", null) { Note = $"not sealed, {count:N0} messages" });
+        }
+
         return results;
     }
 

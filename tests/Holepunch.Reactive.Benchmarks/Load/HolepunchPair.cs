@@ -43,17 +43,19 @@ internal sealed class HolepunchPair : IAsyncDisposable
         return (transport, server);
     }
 
-    public static HolepunchClientOptions ClientOptions(IPEndPoint rendezvous, bool ordered = false) => new()
+    /// <summary>Client options on 127.0.0.1; <paramref name="secure"/> false turns sealed peer sessions off (the default seals).</summary>
+    public static HolepunchClientOptions ClientOptions(IPEndPoint rendezvous, bool ordered = false, bool secure = true) => new()
     {
         RendezvousEndPoint = rendezvous,
         LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
         OrderedReliableDelivery = ordered,
+        SecurePeers = secure,
     };
 
-    public static async Task<HolepunchPair> ConnectAsync(bool ordered)
+    public static async Task<HolepunchPair> ConnectAsync(bool ordered, bool secure = true)
     {
         var (transport, server) = StartServer();
-        var options = ClientOptions(transport.LocalEndPoint, ordered);
+        var options = ClientOptions(transport.LocalEndPoint, ordered, secure);
         var host = await HolepunchClient.HostAsync("room", options).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         var hostConfirmed = host.PeerConfirmations.FirstAsync().ToTask();
         var joiner = await HolepunchClient.JoinAsync("joiner", "room", options).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);

@@ -21,7 +21,8 @@ internal static class PunchCases
 
     public static async Task<IReadOnlyList<CaseResult>> RunAsync(LoadOptions options)
     {
-        var (ours, introduced) = await OursAsync(options.CaseDuration).ConfigureAwait(false);
+        var (ours, introduced) = await OursAsync(options.CaseDuration, secure: true).ConfigureAwait(false);
+        var (plain, _) = await OursAsync(options.CaseDuration, secure: false).ConfigureAwait(false);
         var lite = await Task.Run(() => LiteNetLib(options.CaseDuration)).ConfigureAwait(false);
         return
         [
@@ -29,6 +30,7 @@ internal static class PunchCases
             new("litenetlib-punch-p99", Math.Round(Stats.Percentile(lite, 99), 1), "µs", null, null),
             new("punch-p50", Math.Round(Stats.Percentile(ours, 50), 1), "µs", "litenetlib-punch-p50", null) { Note = $"join → both peers confirmed, {ours.Count} trials (both introduced after {Stats.Percentile(introduced, 50):0} µs)" },
             new("punch-p99", Math.Round(Stats.Percentile(ours, 99), 1), "µs", "litenetlib-punch-p99", null),
+            new("punch-p50-plain", Math.Round(Stats.Percentile(plain, 50), 1), "µs", "litenetlib-punch-p50", null) { Note = $"not sealed (no key agreement), {plain.Count} trials" },
         ];
     }
 
@@ -39,14 +41,14 @@ internal static class PunchCases
         return trials < 1000 && elapsed < TimeSpan.FromSeconds(60) && (trials < MinTrials || elapsed < duration);
     }
 
-    private static async Task<(List<double> Samples, List<double> Introduced)> OursAsync(TimeSpan duration)
+    private static async Task<(List<double> Samples, List<double> Introduced)> OursAsync(TimeSpan duration, bool secure)
     {
         var (transport, server) = HolepunchPair.StartServer();
         var samples = new List<double>();
         var introduced = new List<double>();
         try
         {
-            var options = HolepunchPair.ClientOptions(transport.LocalEndPoint);
+            var options = HolepunchPair.ClientOptions(transport.LocalEndPoint, secure: secure);
             var started = Stopwatch.GetTimestamp();
             for (var trial = 0; More(samples.Count, started, duration); trial++)
             {
