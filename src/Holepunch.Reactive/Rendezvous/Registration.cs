@@ -13,6 +13,9 @@ public sealed record Registration
     private readonly PackedEndPoint _global;
     private readonly PackedEndPoint _local;
 
+    // The extensions' fields, together: a reference (Godot) host has none, and pays for one null reference instead of three.
+    private readonly Extensions? _extensions;
+
     /// <summary>A registration.</summary>
     /// <param name="Name">The room name, which is also the host's peer name (the registration's <c>sender</c>).</param>
     /// <param name="GlobalEndPoint">Where the registration came from: the host's public (NAT) address, which joiners are sent.</param>
@@ -81,16 +84,28 @@ public sealed record Registration
     /// The <c>capabilities</c> the host announced in its latest registration (at most 8 entries of at most 32
     /// characters are kept); <see langword="null"/> for a reference (Godot) host. Sent to joiners as <c>peer-capabilities</c>.
     /// </summary>
-    public IReadOnlyList<string>? Capabilities { get; init; }
+    public IReadOnlyList<string>? Capabilities
+    {
+        get => _extensions?.Capabilities;
+        init => _extensions = Extensions.Of(value, PeerKey, RoomKey);
+    }
 
     /// <summary>
     /// The <c>peer-key</c> the host announced in its latest registration (kept only when at most 256 characters); <see langword="null"/> for a reference (Godot) host.
     /// Passed to joiners as <c>peer-key</c>, so host and joiner can seal their datagrams.
     /// </summary>
-    public string? PeerKey { get; init; }
+    public string? PeerKey
+    {
+        get => _extensions?.PeerKey;
+        init => _extensions = Extensions.Of(Capabilities, value, RoomKey);
+    }
 
     /// <summary>The room key derived from the secret (never the secret itself), to check joiners' proofs with.</summary>
-    internal byte[]? RoomKey { get; init; }
+    internal byte[]? RoomKey
+    {
+        get => _extensions?.RoomKey;
+        init => _extensions = Extensions.Of(Capabilities, PeerKey, value);
+    }
 
     /// <summary>The global end point, packed (compared and unpacked without touching the public property).</summary>
     internal PackedEndPoint Global => _global;
@@ -121,5 +136,12 @@ public sealed record Registration
         ServerAddress = this.ServerAddress;
         Lifetime = this.Lifetime;
         RefreshedAt = this.RefreshedAt;
+    }
+
+    /// <summary>What a host that uses the protocol's extensions announced (compared by value, as the record's own fields would be).</summary>
+    private sealed record Extensions(IReadOnlyList<string>? Capabilities, string? PeerKey, byte[]? RoomKey)
+    {
+        public static Extensions? Of(IReadOnlyList<string>? capabilities, string? peerKey, byte[]? roomKey) =>
+            capabilities is null && peerKey is null && roomKey is null ? null : new(capabilities, peerKey, roomKey);
     }
 }
