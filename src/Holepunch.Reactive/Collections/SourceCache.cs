@@ -124,11 +124,42 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
 
     /// <summary>Adds the item, or replaces the item with the same key.</summary>
     /// <param name="item">The item.</param>
-    public void AddOrUpdate(TObject item) => Edit(u => u.AddOrUpdate(item));
+    /// <exception cref="ObjectDisposedException">The cache is disposed.</exception>
+    /// <remarks>As an <see cref="Edit"/> of one change, without the edit's closure and batch.</remarks>
+    public void AddOrUpdate(TObject item)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var key = _keySelector(item);
+            if (_items.TryGetValue(key, out var previous))
+            {
+                _items[key] = item;
+                PublishOne(new(ChangeReason.Update, key, item, Optional<TObject>.Some(previous)));
+            }
+            else
+            {
+                _items.Add(key, item);
+                PublishOne(new(ChangeReason.Add, key, item, Optional<TObject>.None));
+            }
+        }
+    }
 
     /// <summary>Removes the item with <paramref name="key"/>, if present.</summary>
     /// <param name="key">The key.</param>
-    public void Remove(TKey key) => Edit(u => u.Remove(key));
+    /// <exception cref="ObjectDisposedException">The cache is disposed.</exception>
+    /// <remarks>As an <see cref="Edit"/> of one change, without the edit's closure and batch.</remarks>
+    public void Remove(TKey key)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_items.Remove(key, out var removed))
+            {
+                PublishOne(new(ChangeReason.Remove, key, removed, Optional<TObject>.None));
+            }
+        }
+    }
 
     /// <summary>Removes every item.</summary>
     public void Clear() => Edit(static u => u.Clear());
@@ -198,6 +229,19 @@ public sealed class SourceCache<TObject, TKey> : IObservableCache<TObject, TKey>
                 subscriber.Observer.OnCompleted();
             }
         }
+    }
+
+    /// <summary>Publishes one change; with no subscriber and nothing being delivered, no change set is made at all.</summary>
+    private void PublishOne(Change<TObject, TKey> change)
+    {
+        if (_subscribers.Count == 0 && !_delivering)
+        {
+            // Nobody to tell, and nothing queued that this change must follow: only the sequence moves, as a publish would.
+            _published++;
+            return;
+        }
+
+        Publish(new ChangeSet<TObject, TKey>([change]));
     }
 
     private void Publish(ChangeSet<TObject, TKey> changes)

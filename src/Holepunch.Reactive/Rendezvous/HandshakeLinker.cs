@@ -49,11 +49,13 @@ internal sealed class HandshakeLinker(
             return;
         }
 
+        // Unpacked once here: each read of the property makes a new end point.
+        var hostEndPoint = host.GlobalEndPoint;
         var joinerCapabilities = CapabilityList.Normalize(request.Capabilities);
         var bothRelay = relays.Enabled && CapabilityList.HasRelay(host.Capabilities) && CapabilityList.HasRelay(joinerCapabilities);
         // The same pair introduced again keeps its relay (and token), so repeated joins cannot use up the caps.
-        var relay = bothRelay ? relays.Find(host.Name, host.GlobalEndPoint, request.Sender, source) : null;
-        var token = relay?.Token ?? (bothRelay && relays.HasRoomFor(host.GlobalEndPoint.Address, source.Address) ? RelayTokens.New() : null);
+        var relay = bothRelay ? relays.Find(host.Name, hostEndPoint, request.Sender, source) : null;
+        var token = relay?.Token ?? (bothRelay && relays.HasRoomFor(hostEndPoint.Address, source.Address) ? RelayTokens.New() : null);
 
         // Each side probes the other's local address: only a plausible LAN address is passed on (LocalAddressPolicy).
         if (!replies.SendIntroductions(
@@ -63,10 +65,10 @@ internal sealed class HandshakeLinker(
                 RelayToken = token,
                 PeerKey = BoundedPeerKey(request.PeerKey),
             },
-            host.GlobalEndPoint,
+            hostEndPoint,
             host.ServerAddress,
             new ProvidingPeerHandshakeInfo(
-                request.Sender, host.Name, host.GlobalEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, host.GlobalEndPoint, options.LanNetworks))
+                request.Sender, host.Name, hostEndPoint, LocalAddressPolicy.Introduced(host.LocalEndPoint, hostEndPoint, options.LanNetworks))
             {
                 PeerCapabilities = host.Capabilities,
                 RelayToken = token,
@@ -87,7 +89,7 @@ internal sealed class HandshakeLinker(
             var now = scheduler.Now;
             relays.Open(
                 token,
-                new RelaySide(host.Name, host.GlobalEndPoint, host.ServerAddress, new ByteBucket(options.Relay.BytesPerSecond, options.Relay.BurstBytes, now)),
+                new RelaySide(host.Name, hostEndPoint, host.ServerAddress, new ByteBucket(options.Relay.BytesPerSecond, options.Relay.BurstBytes, now)),
                 new RelaySide(request.Sender, source, replyFrom, new ByteBucket(options.Relay.BytesPerSecond, options.Relay.BurstBytes, now)));
         }
         else if (bothRelay)
@@ -97,7 +99,7 @@ internal sealed class HandshakeLinker(
         }
 
         metrics.Joined();
-        RendezvousLog.Joined(logger, request.Sender, source, host.Name, host.GlobalEndPoint);
+        RendezvousLog.Joined(logger, request.Sender, source, host.Name, hostEndPoint);
     }
 
     /// <summary>Whether the join proves the room's secret; when it does not, the joiner has been answered.</summary>

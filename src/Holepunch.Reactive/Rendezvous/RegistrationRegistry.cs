@@ -8,10 +8,15 @@ using Microsoft.Extensions.Logging;
 namespace Holepunch.Reactive.Rendezvous;
 
 /// <summary>
-/// The registered rooms: a <see cref="SourceCache{TObject, TKey}"/> keyed by room name, each entry removed by
-/// <see cref="SourceCacheExpiry.ExpireAfter{TObject, TKey}"/> when its lifetime passes without a refresh. Changed only
-/// on the server's scheduler.
+/// The registered rooms: a <see cref="SourceCache{TObject, TKey}"/> keyed by room name, each entry removed (in its own
+/// change set) exactly at its <see cref="Registration.ExpiresAt"/> unless refreshed before. Changed only on the server's
+/// scheduler.
 /// </summary>
+/// <remarks>
+/// Expiry is one <see cref="ExpiryQueue{TKey}"/> (one timer for the earliest deadline) rather than
+/// <see cref="SourceCacheExpiry.ExpireAfter{TObject, TKey}"/>'s timer per item: the registration itself holds its
+/// deadline, so a queued deadline is current exactly when it is the room's <see cref="Registration.ExpiresAt"/>.
+/// </remarks>
 internal sealed class RegistrationRegistry : IDisposable
 {
     private readonly SourceCache<Registration, string> _cache = new(static r => r.Name, StringComparer.Ordinal);
@@ -22,7 +27,7 @@ internal sealed class RegistrationRegistry : IDisposable
     private readonly TimeSpan _maxLifetime;
     private readonly int _maxPerAddress;
     private readonly Dictionary<IPAddress, int> _perAddress = [];
-    private IDisposable? _expiry;
+    private readonly ExpiryQueue<string> _expiry;
 
     public RegistrationRegistry(IScheduler scheduler, RendezvousServerOptions options, RendezvousMetrics metrics, ILogger logger)
     {
@@ -32,6 +37,7 @@ internal sealed class RegistrationRegistry : IDisposable
         _maxRegistrations = options.MaxRegistrations;
         _maxLifetime = options.MaxRegistrationLifetime;
         _maxPerAddress = options.MaxRegistrationsPerAddress;
+        _expiry = new ExpiryQueue<string>(scheduler, IsCurrentDeadline, Expire);
     }
 
     /// <summary>The rooms, read-only.</summary>
@@ -40,9 +46,8 @@ internal sealed class RegistrationRegistry : IDisposable
     /// <summary>How many rooms are registered (read by the metrics gauge from any thread).</summary>
     public int Count => _cache.Count;
 
-    /// <summary>Starts removing registrations whose lifetime has passed.</summary>
-    public void Start() =>
-        _expiry = _cache.ExpireAfter(static r => r.Lifetime, _scheduler).Subscribe(OnExpired);
+    /// <summary>Queued expiry deadlines, stale ones included (for tests).</summary>
+    internal int QueuedDeadlines => _expiry.Count;
 
     /// <summary>Registers or refreshes a room.</summary>
     /// <param name="request">The registration.</param>
@@ -65,7 +70,7 @@ internal sealed class RegistrationRegistry : IDisposable
         }
 
         var existing = _cache.Lookup(request.Sender);
-        if (existing.HasValue && (!existing.Value.GlobalEndPoint.Equals(source) || !SameKey(existing.Value.RoomKey, key)))
+        if (existing.HasValue && (!existing.Value.Global.Matches(source) || !SameKey(existing.Value.RoomKey, key)))
         {
             registration = existing.Value;
             return RegistrationOutcome.NameTaken;
@@ -101,8 +106,13 @@ internal sealed class RegistrationRegistry : IDisposable
             Capabilities = CapabilityList.Normalize(request.Capabilities),
             PeerKey = HandshakeLinker.BoundedPeerKey(request.PeerKey),
         };
-        // An update restarts the entry's expiry timer.
         _cache.AddOrUpdate(registration);
+        // A refresh that keeps the deadline (a shorter asked expiry) has its entry queued already.
+        if (!existing.HasValue || existing.Value.ExpiresAt != registration.ExpiresAt)
+        {
+            _expiry.Add(registration.Name, registration.ExpiresAt);
+        }
+
         if (existing.HasValue)
         {
             return RegistrationOutcome.Refreshed;
@@ -120,29 +130,38 @@ internal sealed class RegistrationRegistry : IDisposable
 
     public void Dispose()
     {
-        _expiry?.Dispose();
+        _expiry.Dispose();
         _cache.Dispose();
     }
 
-    private void OnExpired(IReadOnlyList<KeyValuePair<string, Registration>> expired)
-    {
-        foreach (var (_, registration) in expired)
-        {
-            var address = registration.GlobalEndPoint.Address;
-            if (_perAddress.TryGetValue(address, out var count))
-            {
-                if (count <= 1)
-                {
-                    _perAddress.Remove(address);
-                }
-                else
-                {
-                    _perAddress[address] = count - 1;
-                }
-            }
+    private bool IsCurrentDeadline(string name, long deadlineTicks) =>
+        _cache.Lookup(name) is { HasValue: true } found && found.Value.ExpiresAt.UtcTicks == deadlineTicks;
 
-            _metrics.Expired();
-            RendezvousLog.Expired(_logger, registration.Name, registration.GlobalEndPoint);
+    private void Expire(string name)
+    {
+        var found = _cache.Lookup(name);
+        if (!found.HasValue)
+        {
+            return;
         }
+
+        var registration = found.Value;
+        _cache.Remove(name);
+        var global = registration.GlobalEndPoint;
+        var address = global.Address;
+        if (_perAddress.TryGetValue(address, out var count))
+        {
+            if (count <= 1)
+            {
+                _perAddress.Remove(address);
+            }
+            else
+            {
+                _perAddress[address] = count - 1;
+            }
+        }
+
+        _metrics.Expired();
+        RendezvousLog.Expired(_logger, registration.Name, global);
     }
 }

@@ -94,7 +94,12 @@ internal sealed class RendezvousRouter(
                 replies.Reply(new ConfirmingRegistration(request.Sender), source, from);
                 break;
             case RegistrationOutcome.NameTaken:
-                RendezvousLog.NameTaken(logger, request.Sender, source, registration!.GlobalEndPoint);
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    // Guarded: reading the owner's end point unpacks it.
+                    RendezvousLog.NameTaken(logger, request.Sender, source, registration!.GlobalEndPoint);
+                }
+
                 replies.ReplyError(ServerErrorKind.AlreadyExists, request.Sender, ServerErrors.AlreadyExists, source, from);
                 break;
             case RegistrationOutcome.Full:

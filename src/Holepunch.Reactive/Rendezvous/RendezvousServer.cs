@@ -179,7 +179,6 @@ public sealed class RendezvousServer : IDisposable
             }
 
             _started = true;
-            _registry.Start();
             _replenishment = Scheduler.SchedulePeriodic(this, _options.SourceReplenishmentPeriod, static server =>
             {
                 server._rateLimiter.Tick();
