@@ -223,11 +223,76 @@ public static class MessageCodec
                 w.WriteNumber(WireNames.Nonce, m.Nonce);
                 w.WriteString(WireNames.Ciphertext, m.Ciphertext);
                 break;
+            case PeerBatch m:
+                WritePeerBatch(w, m, message);
+                break;
             default:
                 throw new ArgumentException($"Unknown message type {message.GetType()}.", nameof(message));
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary>A batch: the envelope's routing, then the acknowledgements, then each message as it would be sent alone.</summary>
+    private static void WritePeerBatch(Utf8JsonWriter w, PeerBatch m, HolepunchMessage message)
+    {
+        if (m.Acknowledgements.Count == 0 && m.Messages.Count == 0)
+        {
+            throw new ArgumentException("A peer batch carries at least one message or acknowledgement.", nameof(message));
+        }
+
+        w.WriteString(WireNames.Type, WireNames.PeerBatch);
+        WriteRouting(w, m.Sender, m.IntendedRecipient);
+        if (m.Acknowledgements.Count > 0)
+        {
+            w.WriteStartArray(WireNames.Acks);
+            for (var i = 0; i < m.Acknowledgements.Count; i++)
+            {
+                w.WriteNumberValue(m.Acknowledgements[i]);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (m.Messages.Count > 0)
+        {
+            w.WriteStartArray(WireNames.Messages);
+            for (var i = 0; i < m.Messages.Count; i++)
+            {
+                if (!PeerBatch.CanCarry(m.Messages[i].Kind))
+                {
+                    throw new ArgumentException($"A peer batch cannot carry a {m.Messages[i].Kind}.", nameof(message));
+                }
+
+                Write(w, m.Messages[i]);
+            }
+
+            w.WriteEndArray();
+        }
+    }
+
+    /// <summary>
+    /// Writes the start of a <c>peer-batch</c> (<c>{"type":"peer-batch","sender":…,"intended-recipient":…</c>, left open)
+    /// exactly as <see cref="Encode"/> writes it, for <see cref="PeerBatchWriter"/> to append entries to.
+    /// </summary>
+    internal static byte[] EncodePeerBatchPrefix(string sender, string recipient)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
+        writer.Reset(output);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WriteString(WireNames.Type, WireNames.PeerBatch);
+            WriteRouting(writer, sender, recipient);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(NullBufferWriter.Instance);
+        }
+
+        return output.WrittenSpan.ToArray();
     }
 
     private static void WriteUnreliable(Utf8JsonWriter w, string sender, string recipient, JsonElement message)

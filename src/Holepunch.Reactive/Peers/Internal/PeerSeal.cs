@@ -15,7 +15,7 @@ internal sealed class PeerSeal : IDisposable
     /// <summary>How far behind the highest nonce a late datagram may arrive and still be accepted.</summary>
     public const int ReplayWindow = 1024;
 
-    private const int TagSize = 16;
+    public const int TagSize = 16;
     private const int NonceSize = 12;
     private readonly AesGcm _send;
     private readonly AesGcm _receive;
@@ -31,6 +31,10 @@ internal sealed class PeerSeal : IDisposable
         _send = new AesGcm(sendKey, TagSize);
         _receive = new AesGcm(receiveKey, TagSize);
     }
+
+    public string LocalName => _localName;
+
+    public string PeerName => _peerName;
 
     /// <summary>Seals one encoded datagram for the peer.</summary>
     public SealedPeerDatagram Seal(ReadOnlySpan<byte> plaintext)

@@ -44,7 +44,7 @@ internal sealed class UnreliableOutbox
         {
             if (_core.Registry.TryGet(item.Peer, out var session) && session.Path is { } path)
             {
-                _core.SendUnreliable(item.Peer, item.Message, path);
+                session.SendUnreliable(item.Message, path);
             }
             else
             {
