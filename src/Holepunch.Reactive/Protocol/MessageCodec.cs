@@ -236,11 +236,6 @@ public static class MessageCodec
     /// <summary>A batch: the envelope's routing, then the acknowledgements, then each message as it would be sent alone.</summary>
     private static void WritePeerBatch(Utf8JsonWriter w, PeerBatch m, HolepunchMessage message)
     {
-        if (m.Acknowledgements.Count == 0 && m.Messages.Count == 0)
-        {
-            throw new ArgumentException("A peer batch carries at least one message or acknowledgement.", nameof(message));
-        }
-
         w.WriteString(WireNames.Type, WireNames.PeerBatch);
         WriteRouting(w, m.Sender, m.IntendedRecipient);
         if (m.Acknowledgements.Count > 0)
@@ -254,7 +249,8 @@ public static class MessageCodec
             w.WriteEndArray();
         }
 
-        if (m.Messages.Count > 0)
+        // An empty batch (every entry of a decoded one rejected) still needs one of the two keys.
+        if (m.Messages.Count > 0 || m.Acknowledgements.Count == 0)
         {
             w.WriteStartArray(WireNames.Messages);
             for (var i = 0; i < m.Messages.Count; i++)
