@@ -293,6 +293,10 @@ internal sealed partial class ClientCore : IDisposable
 
     private void FlushBatches()
     {
+        // Unreliable messages that this turn's handlers queued (a reply to what they received) join the turn's batches
+        // instead of waiting for a turn, and a datagram, of their own.
+        Outbox.DrainNow();
+
         // Bounded: flushing sends, and sending queues nothing new.
         for (var i = 0; i < _batchesToFlush.Count; i++)
         {

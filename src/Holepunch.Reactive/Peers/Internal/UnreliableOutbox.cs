@@ -36,6 +36,15 @@ internal sealed class UnreliableOutbox
         }
     }
 
+    /// <summary>Sends what is queued now, ahead of the turn scheduled for it (which then finds less, or nothing). Runs on the scheduler.</summary>
+    public void DrainNow()
+    {
+        if (!_queue.IsEmpty)
+        {
+            Drain();
+        }
+    }
+
     /// <summary>Sends what was queued when the turn began (later messages get a turn of their own). Runs on the scheduler.</summary>
     private void Drain()
     {
