@@ -98,7 +98,7 @@ public static class MessageCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void Write(Utf8JsonWriter w, HolepunchMessage message)
+    private static void Write(Utf8JsonWriter w, HolepunchMessage message, PeerBatch? batch = null)
     {
         w.WriteStartObject();
         switch (message)
@@ -161,21 +161,21 @@ public static class MessageCodec
                 break;
             case PeerCheck m:
                 w.WriteString(WireNames.Type, WireNames.PeerCheck);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case PeerCheckResponse m:
                 w.WriteString(WireNames.Type, WireNames.PeerCheckResponse);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case UnreliablePeerMessage m:
-                WriteUnreliable(w, m.Sender, m.IntendedRecipient, m.Message);
+                WriteUnreliable(w, m.Sender, m.IntendedRecipient, m.Message, routing: !SameRouting(m, batch));
                 break;
             case ReliablePeerMessage m:
                 w.WritePropertyName(WireNames.Message);
                 m.Message.WriteTo(w);
                 w.WriteNumber(WireNames.MessageId, m.MessageId);
                 w.WriteString(WireNames.Type, WireNames.ReliablePeerMessage);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case ReliablePeerMessageResponse m:
                 if (m.Message is { } mirrored)
@@ -186,7 +186,7 @@ public static class MessageCodec
 
                 w.WriteNumber(WireNames.MessageId, m.MessageId);
                 w.WriteString(WireNames.Type, WireNames.ReliablePeerMessageResponse);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case RelayDatagram m:
                 if (m.Payload.ValueKind != JsonValueKind.Object)
@@ -260,7 +260,7 @@ public static class MessageCodec
                     throw new ArgumentException($"A peer batch cannot carry a {m.Messages[i].Kind}.", nameof(message));
                 }
 
-                Write(w, m.Messages[i]);
+                Write(w, m.Messages[i], m);
             }
 
             w.WriteEndArray();
@@ -291,13 +291,30 @@ public static class MessageCodec
         return output.WrittenSpan.ToArray();
     }
 
-    private static void WriteUnreliable(Utf8JsonWriter w, string sender, string recipient, JsonElement message)
+    private static void WriteUnreliable(Utf8JsonWriter w, string sender, string recipient, JsonElement message, bool routing = true)
     {
         w.WritePropertyName(WireNames.Message);
         message.WriteTo(w);
         w.WriteString(WireNames.Type, WireNames.UnreliablePeerMessage);
-        WriteRouting(w, sender, recipient);
+        if (routing)
+        {
+            WriteRouting(w, sender, recipient);
+        }
     }
+
+    /// <summary>A message's routing, left out inside a batch with the same routing (the entry takes the batch's).</summary>
+    private static void WriteRouting(Utf8JsonWriter w, PeerOriginatedMessage m, PeerBatch? batch)
+    {
+        if (!SameRouting(m, batch))
+        {
+            WriteRouting(w, m.Sender, m.IntendedRecipient);
+        }
+    }
+
+    private static bool SameRouting(PeerOriginatedMessage m, PeerBatch? batch) =>
+        batch is not null
+        && string.Equals(m.Sender, batch.Sender, StringComparison.Ordinal)
+        && string.Equals(m.IntendedRecipient, batch.IntendedRecipient, StringComparison.Ordinal);
 
     private static void WriteRouting(Utf8JsonWriter w, string sender, string recipient)
     {

@@ -40,7 +40,7 @@ internal ref struct MessageDecoder
     private Field<long> _nonce;
     private Field<string> _ciphertext;
     private Field<List<long>> _acks;
-    private Field<List<PeerOriginatedMessage>> _entries;
+    private Field<List<Range>> _entries;
     private List<Rejection>? _rejectedEntries;
     private ReadOnlySpan<byte> _datagram;
     private bool _isEntry;
@@ -62,16 +62,22 @@ internal ref struct MessageDecoder
             return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
         }
 
-        return DecodeValidated(datagram, isEntry: false);
+        return DecodeValidated(datagram, null, null);
     }
 
-    /// <summary>Decodes UTF-8 already checked: a datagram, or one entry of a batch (which cannot hold another batch).</summary>
-    private static DecodeResult DecodeValidated(ReadOnlySpan<byte> datagram, bool isEntry)
+    /// <summary>
+    /// Decodes UTF-8 already checked: a datagram, or one entry of a batch (which cannot hold another batch, and takes the
+    /// batch's <c>sender</c> and <c>intended-recipient</c> when it names none).
+    /// </summary>
+    private static DecodeResult DecodeValidated(ReadOnlySpan<byte> datagram, string? batchSender, string? batchRecipient)
     {
+        var isEntry = batchSender is not null;
         var decoder = default(MessageDecoder);
         decoder._hasEscapes = datagram.Contains((byte)'\\');
         decoder._datagram = datagram;
         decoder._isEntry = isEntry;
+        decoder._sender = isEntry ? new Field<string>(batchSender!) : default;
+        decoder._recipient = isEntry ? new Field<string>(batchRecipient!) : default;
         try
         {
             var reader = new Utf8JsonReader(datagram, new JsonReaderOptions { MaxDepth = 64 });
@@ -244,8 +250,30 @@ internal ref struct MessageDecoder
         }
 
         List<long>? acks = _acks.Status == FieldStatus.Missing ? [] : Require(_acks, WireNames.Acks);
-        List<PeerOriginatedMessage>? entries = _entries.Status == FieldStatus.Missing ? [] : Require(_entries, WireNames.Messages);
-        return new PeerBatch(sender, recipient, acks ?? [], entries ?? [])
+        List<Range>? ranges = _entries.Status == FieldStatus.Missing ? [] : Require(_entries, WireNames.Messages);
+        List<PeerOriginatedMessage> entries = [];
+        if (_failureKey is null && ranges is not null)
+        {
+            // Decoded once the envelope is read, whatever its key order: an entry takes the envelope's routing by default.
+            foreach (var range in ranges)
+            {
+                var entry = DecodeValidated(_datagram[range], sender, recipient);
+                if (!entry.IsSuccess)
+                {
+                    RejectEntry(entry.Rejection.Reason, entry.Rejection.Kind, entry.Rejection.Key);
+                }
+                else if (!PeerBatch.CanCarry(entry.Message.Kind))
+                {
+                    RejectEntry(RejectionReason.NotBatchable, entry.Message.Kind, WireNames.Type);
+                }
+                else
+                {
+                    entries.Add((PeerOriginatedMessage)entry.Message);
+                }
+            }
+        }
+
+        return new PeerBatch(sender, recipient, acks ?? [], entries)
         {
             Rejected = _rejectedEntries is null ? [] : _rejectedEntries,
         };
@@ -288,18 +316,18 @@ internal ref struct MessageDecoder
     }
 
     /// <summary>
-    /// The <c>messages</c> of a batch: each entry decoded as a datagram of its own; one that does not decode, that a batch
-    /// cannot carry, or beyond the limit is rejected alone.
+    /// Where the <c>messages</c> of a batch are, to decode each as a datagram of its own once the envelope is read (see
+    /// <see cref="BuildBatch"/>); an entry that is not an object, or beyond the limit, is rejected alone.
     /// </summary>
-    private Field<List<PeerOriginatedMessage>> ReadEntries(ref Utf8JsonReader reader)
+    private Field<List<Range>> ReadEntries(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             reader.Skip();
-            return Field<List<PeerOriginatedMessage>>.Invalid(RejectionReason.WrongType);
+            return Field<List<Range>>.Invalid(RejectionReason.WrongType);
         }
 
-        var entries = new List<PeerOriginatedMessage>();
+        var entries = new List<Range>();
         var seen = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -318,22 +346,10 @@ internal ref struct MessageDecoder
                 continue;
             }
 
-            var entry = DecodeValidated(_datagram[start..(int)reader.BytesConsumed], isEntry: true);
-            if (!entry.IsSuccess)
-            {
-                RejectEntry(entry.Rejection.Reason, entry.Rejection.Kind, entry.Rejection.Key);
-            }
-            else if (!PeerBatch.CanCarry(entry.Message.Kind))
-            {
-                RejectEntry(RejectionReason.NotBatchable, entry.Message.Kind, WireNames.Type);
-            }
-            else
-            {
-                entries.Add((PeerOriginatedMessage)entry.Message);
-            }
+            entries.Add(start..(int)reader.BytesConsumed);
         }
 
-        return new Field<List<PeerOriginatedMessage>>(entries);
+        return new Field<List<Range>>(entries);
     }
 
     private readonly DecodeResult Reject(RejectionReason reason, string key) =>

@@ -6,8 +6,9 @@ namespace Holepunch.Reactive.Protocol;
 /// </summary>
 /// <remarks>
 /// On the wire: <c>{"type":"peer-batch","sender":…,"intended-recipient":…,"acks":[3,4],"messages":[{…},{…}]}</c>.
-/// Each entry of <c>messages</c> is a whole peer message, exactly the datagram it would be alone, so every reliable
-/// message is still acknowledged and de-duplicated by its own id; <c>acks</c> acknowledges reliable messages by id
+/// Each entry of <c>messages</c> is a whole peer message, the datagram it would be alone, except that it leaves out
+/// <c>sender</c> and <c>intended-recipient</c> when they are the batch's (an entry without them takes the batch's); every
+/// reliable message is still acknowledged and de-duplicated by its own id; <c>acks</c> acknowledges reliable messages by id
 /// (a compact <see cref="ReliablePeerMessageResponse"/> without the mirrored message). Either key may be absent, not both.
 /// Decoding is lenient entry by entry: an entry that does not decode, or that a batch cannot carry (a batch, a sealed or
 /// relayed datagram, a punch probe, a server message), or beyond <see cref="MaxMessages"/> (or

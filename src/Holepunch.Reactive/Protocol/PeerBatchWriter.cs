@@ -15,11 +15,16 @@ internal sealed class PeerBatchWriter
     private static ReadOnlySpan<byte> MessagesStart => ",\"messages\":["u8;
 
     private readonly byte[] _prefix;
+    private readonly byte[] _routingSuffix;
     private readonly ArrayBufferWriter<byte> _buffer = new(2048);
 
     public PeerBatchWriter(string sender, string recipient)
     {
         _prefix = MessageCodec.EncodePeerBatchPrefix(sender, recipient);
+
+        // How our encoder ends every message a batch carries: its routing, which an entry takes from the batch instead.
+        var typeLength = "{\"type\":\"peer-batch\""u8.Length;
+        _routingSuffix = [.. _prefix.AsSpan(typeLength), (byte)'}'];
         Start();
     }
 
@@ -62,7 +67,10 @@ internal sealed class PeerBatchWriter
         return true;
     }
 
-    /// <summary>Adds one encoded peer message when the finished batch stays within <paramref name="limit"/> bytes.</summary>
+    /// <summary>
+    /// Adds one encoded peer message (without its routing when it is the batch's) when the finished batch stays within
+    /// <paramref name="limit"/> bytes.
+    /// </summary>
     public bool TryAddMessage(ReadOnlySpan<byte> message, int limit)
     {
         if (MessageCount >= PeerBatch.MaxMessages)
@@ -70,8 +78,13 @@ internal sealed class PeerBatchWriter
             return false;
         }
 
+        // Written as the message up to its routing, then "}".
+        var routed = message.EndsWith(_routingSuffix);
+        var body = routed ? message[..^_routingSuffix.Length] : message;
+        var length = routed ? body.Length + 1 : body.Length;
+
         var separator = MessageCount > 0 ? 1 : MessagesStart.Length + (AcknowledgementCount > 0 ? 1 : 0);
-        if (_buffer.WrittenCount + separator + message.Length + 2 > limit)
+        if (_buffer.WrittenCount + separator + length + 2 > limit)
         {
             return false;
         }
@@ -90,7 +103,12 @@ internal sealed class PeerBatchWriter
             _buffer.Write(MessagesStart);
         }
 
-        _buffer.Write(message);
+        _buffer.Write(body);
+        if (routed)
+        {
+            _buffer.Write("}"u8);
+        }
+
         MessageCount++;
         return true;
     }

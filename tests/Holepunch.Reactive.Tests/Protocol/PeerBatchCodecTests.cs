@@ -11,17 +11,40 @@ public sealed class PeerBatchCodecTests
     private const string Routing = "\"sender\":\"joiner\",\"intended-recipient\":\"room\"";
     private const string Reliable7 = "{\"message\":\"hi\",\"message-id\":7,\"type\":\"reliable-peer-message\"," + Routing + "}";
     private const string Check = "{\"type\":\"peer-check\"," + Routing + "}";
+    private const string Reliable7InBatch = "{\"message\":\"hi\",\"message-id\":7,\"type\":\"reliable-peer-message\"}";
+    private const string CheckInBatch = "{\"type\":\"peer-check\"}";
 
     private static string Batch(string rest) => "{\"type\":\"peer-batch\"," + Routing + rest + "}";
 
     [Fact]
-    public void Encode_WritesRoutingThenAcksThenEachMessageAsItWouldTravelAlone()
+    public void Encode_WritesRoutingThenAcksThenEachMessageWithoutTheBatchsRouting()
     {
         var batch = new PeerBatch("joiner", "room", [1, 2], [(ReliablePeerMessage)DecodeOk(Reliable7), new PeerCheck("joiner", "room")]);
 
         var text = Encoding.UTF8.GetString(MessageCodec.EncodeToArray(batch));
 
-        Assert.Equal(Batch($",\"acks\":[1,2],\"messages\":[{Reliable7},{Check}]"), text);
+        Assert.Equal(Batch($",\"acks\":[1,2],\"messages\":[{Reliable7InBatch},{CheckInBatch}]"), text);
+    }
+
+    [Fact]
+    public void Encode_AnEntryWithOtherRouting_KeepsItsOwn()
+    {
+        var batch = new PeerBatch("joiner", "room", [], [new PeerCheck("mallory", "room")]);
+
+        var text = Encoding.UTF8.GetString(MessageCodec.EncodeToArray(batch));
+
+        Assert.Equal(Batch(",\"messages\":[{\"type\":\"peer-check\",\"sender\":\"mallory\",\"intended-recipient\":\"room\"}]"), text);
+        Assert.Equal("mallory", Assert.Single(Assert.IsType<PeerBatch>(DecodeOk(text)).Messages).Sender);
+    }
+
+    [Fact]
+    public void Decode_AnEntryWithoutRouting_TakesTheBatchs_WhateverTheKeyOrder()
+    {
+        var text = $"{{\"messages\":[{CheckInBatch}],\"type\":\"peer-batch\",{Routing}}}";
+
+        var entry = Assert.Single(Assert.IsType<PeerBatch>(DecodeOk(text)).Messages);
+
+        Assert.Equal(new PeerCheck("joiner", "room"), entry);
     }
 
     [Fact]
@@ -43,7 +66,7 @@ public sealed class PeerBatchCodecTests
     {
         var writer = new PeerBatchWriter("joiner", "room");
         Assert.True(writer.TryAddMessage(Utf8(Check), 1200));
-        Assert.Equal(Batch($",\"messages\":[{Check}]"), Encoding.UTF8.GetString(writer.Finish()));
+        Assert.Equal(Batch($",\"messages\":[{CheckInBatch}]"), Encoding.UTF8.GetString(writer.Finish()));
 
         writer.Start();
         Assert.True(writer.TryAddAcknowledgement(5, 1200));
@@ -61,7 +84,7 @@ public sealed class PeerBatchCodecTests
         }
 
         var length = writer.Finish().Length;
-        Assert.InRange(length, 600 - Reliable7.Length, 600);
+        Assert.InRange(length, 600 - Reliable7InBatch.Length, 600);
         Assert.Equal(added, writer.MessageCount);
         Assert.False(writer.TryAddAcknowledgement(1, 100_000)); // acknowledgements come before messages
     }
