@@ -88,6 +88,23 @@ public sealed record HolepunchClientOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool SecurePeers { get; init; } = true;
 
+    /// <summary>
+    /// Whether to batch peer messages: the client announces the <c>batch</c> capability, and to every peer whose
+    /// introduction announced it too, the messages queued for it in one turn of the client's loop (reliable and
+    /// unreliable messages, acknowledgements, peer checks) leave together in <c>peer-batch</c> datagrams of at most
+    /// <see cref="MaxBatchDatagramSize"/> bytes, sealed once per datagram. Every reliable message is still acknowledged
+    /// and de-duplicated by its own id. Peers without the capability (the Godot client) get one message a datagram.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool BatchPeerMessages { get; init; } = true;
+
+    /// <summary>
+    /// The largest batch datagram, as it goes on the wire (sealed and relayed included), so that it stays within common
+    /// path MTUs; one message larger than that still travels, alone.
+    /// </summary>
+    /// <value>The default value is 1,200 bytes.</value>
+    public int MaxBatchDatagramSize { get; init; } = 1200;
+
     /// <summary>While relayed, how often the direct addresses are probed again (an answer upgrades the path).</summary>
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan RelayUpgradeInterval { get; init; } = TimeSpan.FromSeconds(60);
@@ -203,6 +220,11 @@ public sealed record HolepunchClientOptions
         if (MaxDatagramSize is < 512 or > MessageCodec.MaxUdpPayload)
         {
             problems.Add($"{nameof(MaxDatagramSize)} must be 512..{MessageCodec.MaxUdpPayload} (was {MaxDatagramSize}).");
+        }
+
+        if (MaxBatchDatagramSize < 512 || MaxBatchDatagramSize > MaxDatagramSize)
+        {
+            problems.Add($"{nameof(MaxBatchDatagramSize)} must be 512..{nameof(MaxDatagramSize)} ({MaxDatagramSize}) (was {MaxBatchDatagramSize}).");
         }
 
         problems.AddRange((RendezvousRetry ?? RequestRetryOptions.Default).Validate(nameof(RendezvousRetry)));

@@ -136,7 +136,7 @@ public static class MessageCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void Write(Utf8JsonWriter w, HolepunchMessage message)
+    private static void Write(Utf8JsonWriter w, HolepunchMessage message, PeerBatch? batch = null)
     {
         w.WriteStartObject();
         switch (message)
@@ -199,21 +199,21 @@ public static class MessageCodec
                 break;
             case PeerCheck m:
                 w.WriteString(WireNames.Type, WireNames.PeerCheck);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case PeerCheckResponse m:
                 w.WriteString(WireNames.Type, WireNames.PeerCheckResponse);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case UnreliablePeerMessage m:
-                WriteUnreliable(w, m.Sender, m.IntendedRecipient, m.Message);
+                WriteUnreliable(w, m.Sender, m.IntendedRecipient, m.Message, routing: !SameRouting(m, batch));
                 break;
             case ReliablePeerMessage m:
                 w.WritePropertyName(WireNames.Message);
                 m.Message.WriteTo(w);
                 w.WriteNumber(WireNames.MessageId, m.MessageId);
                 w.WriteString(WireNames.Type, WireNames.ReliablePeerMessage);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case ReliablePeerMessageResponse m:
                 if (m.Message is { } mirrored)
@@ -224,7 +224,7 @@ public static class MessageCodec
 
                 w.WriteNumber(WireNames.MessageId, m.MessageId);
                 w.WriteString(WireNames.Type, WireNames.ReliablePeerMessageResponse);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
+                WriteRouting(w, m, batch);
                 break;
             case RelayDatagram m:
                 if (m.Payload.ValueKind != JsonValueKind.Object)
@@ -261,6 +261,9 @@ public static class MessageCodec
                 w.WriteNumber(WireNames.Nonce, m.Nonce);
                 w.WriteString(WireNames.Ciphertext, m.Ciphertext);
                 break;
+            case PeerBatch m:
+                WritePeerBatch(w, m, message);
+                break;
             default:
                 throw new ArgumentException($"Unknown message type {message.GetType()}.", nameof(message));
         }
@@ -268,13 +271,88 @@ public static class MessageCodec
         w.WriteEndObject();
     }
 
-    private static void WriteUnreliable(Utf8JsonWriter w, string sender, string recipient, JsonElement message)
+    /// <summary>A batch: the envelope's routing, then the acknowledgements, then each message as it would be sent alone.</summary>
+    private static void WritePeerBatch(Utf8JsonWriter w, PeerBatch m, HolepunchMessage message)
+    {
+        w.WriteString(WireNames.Type, WireNames.PeerBatch);
+        WriteRouting(w, m.Sender, m.IntendedRecipient);
+        if (m.Acknowledgements.Count > 0)
+        {
+            w.WriteStartArray(WireNames.Acks);
+            for (var i = 0; i < m.Acknowledgements.Count; i++)
+            {
+                w.WriteNumberValue(m.Acknowledgements[i]);
+            }
+
+            w.WriteEndArray();
+        }
+
+        // An empty batch (every entry of a decoded one rejected) still needs one of the two keys.
+        if (m.Messages.Count > 0 || m.Acknowledgements.Count == 0)
+        {
+            w.WriteStartArray(WireNames.Messages);
+            for (var i = 0; i < m.Messages.Count; i++)
+            {
+                if (!PeerBatch.CanCarry(m.Messages[i].Kind))
+                {
+                    throw new ArgumentException($"A peer batch cannot carry a {m.Messages[i].Kind}.", nameof(message));
+                }
+
+                Write(w, m.Messages[i], m);
+            }
+
+            w.WriteEndArray();
+        }
+    }
+
+    /// <summary>
+    /// Writes the start of a <c>peer-batch</c> (<c>{"type":"peer-batch","sender":…,"intended-recipient":…</c>, left open)
+    /// exactly as <see cref="Encode"/> writes it, for <see cref="PeerBatchWriter"/> to append entries to.
+    /// </summary>
+    internal static byte[] EncodePeerBatchPrefix(string sender, string recipient)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
+        writer.Reset(output);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WriteString(WireNames.Type, WireNames.PeerBatch);
+            WriteRouting(writer, sender, recipient);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(NullBufferWriter.Instance);
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WriteUnreliable(Utf8JsonWriter w, string sender, string recipient, JsonElement message, bool routing = true)
     {
         w.WritePropertyName(WireNames.Message);
         message.WriteTo(w);
         w.WriteString(WireNames.Type, WireNames.UnreliablePeerMessage);
-        WriteRouting(w, sender, recipient);
+        if (routing)
+        {
+            WriteRouting(w, sender, recipient);
+        }
     }
+
+    /// <summary>A message's routing, left out inside a batch with the same routing (the entry takes the batch's).</summary>
+    private static void WriteRouting(Utf8JsonWriter w, PeerOriginatedMessage m, PeerBatch? batch)
+    {
+        if (!SameRouting(m, batch))
+        {
+            WriteRouting(w, m.Sender, m.IntendedRecipient);
+        }
+    }
+
+    private static bool SameRouting(PeerOriginatedMessage m, PeerBatch? batch) =>
+        batch is not null
+        && string.Equals(m.Sender, batch.Sender, StringComparison.Ordinal)
+        && string.Equals(m.IntendedRecipient, batch.IntendedRecipient, StringComparison.Ordinal);
 
     private static void WriteRouting(Utf8JsonWriter w, string sender, string recipient)
     {

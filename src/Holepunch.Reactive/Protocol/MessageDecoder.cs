@@ -39,6 +39,11 @@ internal ref struct MessageDecoder
     private Field<string> _peerKey;
     private Field<long> _nonce;
     private Field<string> _ciphertext;
+    private Field<List<long>> _acks;
+    private Field<List<Range>> _entries;
+    private List<Rejection>? _rejectedEntries;
+    private ReadOnlySpan<byte> _datagram;
+    private bool _isEntry;
     private RejectionReason _failureReason;
     private string? _failureKey;
     private bool _hasEscapes;
@@ -57,8 +62,22 @@ internal ref struct MessageDecoder
             return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
         }
 
+        return DecodeValidated(datagram, null, null);
+    }
+
+    /// <summary>
+    /// Decodes UTF-8 already checked: a datagram, or one entry of a batch (which cannot hold another batch, and takes the
+    /// batch's <c>sender</c> and <c>intended-recipient</c> when it names none).
+    /// </summary>
+    private static DecodeResult DecodeValidated(ReadOnlySpan<byte> datagram, string? batchSender, string? batchRecipient)
+    {
+        var isEntry = batchSender is not null;
         var decoder = default(MessageDecoder);
         decoder._hasEscapes = datagram.Contains((byte)'\\');
+        decoder._datagram = datagram;
+        decoder._isEntry = isEntry;
+        decoder._sender = isEntry ? new Field<string>(batchSender!) : default;
+        decoder._recipient = isEntry ? new Field<string>(batchRecipient!) : default;
         try
         {
             var reader = new Utf8JsonReader(datagram, new JsonReaderOptions { MaxDepth = 64 });
@@ -141,6 +160,8 @@ internal ref struct MessageDecoder
             else if (reader.ValueTextEquals(WireNames.PeerKey)) { reader.Read(); _peerKey = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.Nonce)) { reader.Read(); _nonce = ReadId(ref reader); }
             else if (reader.ValueTextEquals(WireNames.Ciphertext)) { reader.Read(); _ciphertext = ReadString(ref reader); }
+            else if (!_isEntry && reader.ValueTextEquals(WireNames.Acks)) { reader.Read(); _acks = ReadAcks(ref reader); }
+            else if (!_isEntry && reader.ValueTextEquals(WireNames.Messages)) { reader.Read(); _entries = ReadEntries(ref reader); }
             else
             {
                 reader.Read();
@@ -210,11 +231,125 @@ internal ref struct MessageDecoder
             MessageKind.SealedPeerDatagram => new SealedPeerDatagram(
                 Require(_sender, WireNames.Sender), Require(_recipient, WireNames.IntendedRecipient),
                 Require(_nonce, WireNames.Nonce), Require(_ciphertext, WireNames.Ciphertext)),
+            MessageKind.PeerBatch when _isEntry => Fail<HolepunchMessage>(RejectionReason.NotBatchable, WireNames.Type),
+            MessageKind.PeerBatch => BuildBatch(),
             _ => Fail<HolepunchMessage>(RejectionReason.UnknownType, WireNames.Type),
         };
 
         // A failed field leaves a half-built message behind: the first failure decides the rejection.
         return _failureKey is null ? DecodeResult.Success(message!) : Reject(_failureReason, _failureKey);
+    }
+
+    private PeerBatch BuildBatch()
+    {
+        var sender = Require(_sender, WireNames.Sender);
+        var recipient = Require(_recipient, WireNames.IntendedRecipient);
+        if (_acks.Status == FieldStatus.Missing && _entries.Status == FieldStatus.Missing)
+        {
+            return Fail<PeerBatch>(RejectionReason.MissingField, WireNames.Messages);
+        }
+
+        List<long>? acks = _acks.Status == FieldStatus.Missing ? [] : Require(_acks, WireNames.Acks);
+        List<Range>? ranges = _entries.Status == FieldStatus.Missing ? [] : Require(_entries, WireNames.Messages);
+        List<PeerOriginatedMessage> entries = [];
+        if (_failureKey is null && ranges is not null)
+        {
+            // Decoded once the envelope is read, whatever its key order: an entry takes the envelope's routing by default.
+            foreach (var range in ranges)
+            {
+                var entry = DecodeValidated(_datagram[range], sender, recipient);
+                if (!entry.IsSuccess)
+                {
+                    RejectEntry(entry.Rejection.Reason, entry.Rejection.Kind, entry.Rejection.Key);
+                }
+                else if (!PeerBatch.CanCarry(entry.Message.Kind))
+                {
+                    RejectEntry(RejectionReason.NotBatchable, entry.Message.Kind, WireNames.Type);
+                }
+                else
+                {
+                    entries.Add((PeerOriginatedMessage)entry.Message);
+                }
+            }
+        }
+
+        return new PeerBatch(sender, recipient, acks ?? [], entries)
+        {
+            Rejected = _rejectedEntries is null ? [] : _rejectedEntries,
+        };
+    }
+
+    private void RejectEntry(RejectionReason reason, MessageKind kind = MessageKind.Unknown, string? key = null) =>
+        (_rejectedEntries ??= []).Add(new Rejection(reason, kind, key));
+
+    /// <summary>The <c>acks</c> of a batch: whole non-negative numbers; any other entry, or one beyond the limit, is rejected alone.</summary>
+    private Field<List<long>> ReadAcks(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return Field<List<long>>.Invalid(RejectionReason.WrongType);
+        }
+
+        var acks = new List<long>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (acks.Count >= PeerBatch.MaxAcknowledgements)
+            {
+                reader.Skip();
+                RejectEntry(RejectionReason.TooManyEntries, key: WireNames.Acks);
+                continue;
+            }
+
+            var id = ReadId(ref reader);
+            if (id.Status == FieldStatus.Present)
+            {
+                acks.Add(id.Value);
+            }
+            else
+            {
+                RejectEntry(id.Problem, key: WireNames.Acks);
+            }
+        }
+
+        return new Field<List<long>>(acks);
+    }
+
+    /// <summary>
+    /// Where the <c>messages</c> of a batch are, to decode each as a datagram of its own once the envelope is read (see
+    /// <see cref="BuildBatch"/>); an entry that is not an object, or beyond the limit, is rejected alone.
+    /// </summary>
+    private Field<List<Range>> ReadEntries(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return Field<List<Range>>.Invalid(RejectionReason.WrongType);
+        }
+
+        var entries = new List<Range>();
+        var seen = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            var isObject = reader.TokenType == JsonTokenType.StartObject;
+            reader.Skip();
+            if (++seen > PeerBatch.MaxMessages)
+            {
+                RejectEntry(RejectionReason.TooManyEntries, key: WireNames.Messages);
+                continue;
+            }
+
+            if (!isObject)
+            {
+                RejectEntry(RejectionReason.NotAnObject, key: WireNames.Messages);
+                continue;
+            }
+
+            entries.Add(start..(int)reader.BytesConsumed);
+        }
+
+        return new Field<List<Range>>(entries);
     }
 
     private readonly DecodeResult Reject(RejectionReason reason, string key) =>

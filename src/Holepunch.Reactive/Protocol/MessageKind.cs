@@ -39,4 +39,6 @@ public enum MessageKind
     NatProbeResponse,
     /// <summary><c>sealed-peer-datagram</c> (extension): a peer datagram encrypted and authenticated with the pair's session key.</summary>
     SealedPeerDatagram,
+    /// <summary><c>peer-batch</c> (extension): several peer messages and acknowledgements in one datagram.</summary>
+    PeerBatch,
 }

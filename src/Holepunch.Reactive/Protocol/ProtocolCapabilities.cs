@@ -9,6 +9,9 @@ public static class ProtocolCapabilities
     /// <summary><c>relay</c>: the peer can send and receive <see cref="RelayDatagram"/>s through the rendezvous server.</summary>
     public const string Relay = "relay";
 
+    /// <summary><c>batch</c>: the peer accepts <see cref="PeerBatch"/>es (several messages and acknowledgements a datagram).</summary>
+    public const string Batch = "batch";
+
     /// <summary>The <c>protocol-version</c> of the extensions this library implements.</summary>
     public const int Version = 1;
 }

@@ -25,4 +25,8 @@ public enum RejectionReason
     ValueOutOfRange,
     /// <summary>A well-formed message that the receiver does not accept from this source (pipeline rule, not codec).</summary>
     NotAccepted,
+    /// <summary>An entry of a <see cref="PeerBatch"/> that a batch cannot carry (a batch in a batch, a sealed or relayed datagram, a probe).</summary>
+    NotBatchable,
+    /// <summary>An entry of a <see cref="PeerBatch"/> beyond its limit (<see cref="PeerBatch.MaxMessages"/>, <see cref="PeerBatch.MaxAcknowledgements"/>).</summary>
+    TooManyEntries,
 }

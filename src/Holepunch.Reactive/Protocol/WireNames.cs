@@ -37,6 +37,10 @@ internal static class WireNames
     public const string Nonce = "nonce";
     public const string Ciphertext = "ciphertext";
 
+    // Extension keys (peer batches, PeerBatch.cs).
+    public const string Acks = "acks";
+    public const string Messages = "messages";
+
     public const string RegisteringServer = "registering-server";
     public const string RequestingToJoinServer = "requesting-to-join-server";
     public const string ConfirmingRegistration = "confirming-registration";
@@ -58,6 +62,7 @@ internal static class WireNames
     public const string NatProbe = "nat-probe";
     public const string NatProbeResponse = "nat-probe-response";
     public const string SealedPeerDatagram = "sealed-peer-datagram";
+    public const string PeerBatch = "peer-batch";
 
     /// <summary>The wire <c>type</c> a kind is sent as.</summary>
     public static string TypeOf(MessageKind kind) => kind switch
@@ -79,6 +84,7 @@ internal static class WireNames
         MessageKind.NatProbe => NatProbe,
         MessageKind.NatProbeResponse => NatProbeResponse,
         MessageKind.SealedPeerDatagram => SealedPeerDatagram,
+        MessageKind.PeerBatch => PeerBatch,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -104,6 +110,7 @@ internal static class WireNames
         _ when type.SequenceEqual("nat-probe"u8) => MessageKind.NatProbe,
         _ when type.SequenceEqual("nat-probe-response"u8) => MessageKind.NatProbeResponse,
         _ when type.SequenceEqual("sealed-peer-datagram"u8) => MessageKind.SealedPeerDatagram,
+        _ when type.SequenceEqual("peer-batch"u8) => MessageKind.PeerBatch,
         _ => MessageKind.Unknown,
     };
 }

@@ -65,6 +65,14 @@ public class CodecBenchmarks
             MessageKind.UnreliablePeerMessage => new UnreliablePeerMessage("joiner", "room", payload),
             MessageKind.ReliablePeerMessage => new ReliablePeerMessage("joiner", "room", 42, payload),
             MessageKind.ReliablePeerMessageResponse => new ReliablePeerMessageResponse("room", "joiner", 42, payload),
+            MessageKind.RelayDatagram => new RelayDatagram("joiner", "", "AAECAwQFBgcICQoLDA0ODw", JsonDocument.Parse("{\"type\":\"peer-check\",\"sender\":\"joiner\",\"intended-recipient\":\"room\"}").RootElement.Clone()),
+            MessageKind.RelayRefused => new RelayRefused("joiner", "AAECAwQFBgcICQoLDA0ODw", "relay full"),
+            MessageKind.NatProbe => new NatProbe("joiner", 7),
+            MessageKind.NatProbeResponse => new NatProbeResponse("joiner", 7, global),
+            MessageKind.SealedPeerDatagram => new SealedPeerDatagram("joiner", "room", 42, new string('A', 120)),
+            MessageKind.PeerBatch => new PeerBatch("joiner", "room", [40, 41], [
+                new ReliablePeerMessage("joiner", "room", 42, payload), new ReliablePeerMessage("joiner", "room", 43, payload),
+                new UnreliablePeerMessage("joiner", "room", payload)]),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown message kind."),
         };
     }

@@ -45,7 +45,7 @@ public sealed class HostingTests
         Assert.Contains("\"sender\":\"room\",\"intended-recipient\":\"\"", wire, StringComparison.Ordinal);
 
         // Extension keys come after the keys the Godot client knows; it ignores them.
-        Assert.Contains(",\"capabilities\":[\"relay\"],\"protocol-version\":1,\"peer-key\":\"", wire, StringComparison.Ordinal);
+        Assert.Contains(",\"capabilities\":[\"relay\",\"batch\"],\"protocol-version\":1,\"peer-key\":\"", wire, StringComparison.Ordinal);
         Assert.EndsWith("\"}", wire, StringComparison.Ordinal);
     }
 

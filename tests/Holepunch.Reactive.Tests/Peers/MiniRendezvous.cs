@@ -13,7 +13,7 @@ internal sealed class MiniRendezvous : IDisposable
 {
     private readonly IDatagramTransport _socket;
     private readonly IDisposable _subscription;
-    private readonly Dictionary<string, (IPEndPoint Global, IPEndPoint Local, bool Relay, string? Key)> _rooms = [];
+    private readonly Dictionary<string, (IPEndPoint Global, IPEndPoint Local, bool Relay, string? Key, IReadOnlyList<string>? Capabilities)> _rooms = [];
     private readonly Dictionary<string, (string A, IPEndPoint AtA, string B, IPEndPoint AtB)> _relays = [];
 
     public MiniRendezvous(IDatagramTransport socket, Func<long> clock)
@@ -42,6 +42,9 @@ internal sealed class MiniRendezvous : IDisposable
 
     /// <summary>Whether to pass each side's <c>peer-key</c> to the other, as the real server does (sealed peers).</summary>
     public bool EchoPeerKeys { get; set; } = true;
+
+    /// <summary>Whether to pass each side's <c>capabilities</c> to the other as <c>peer-capabilities</c>, as the real server does.</summary>
+    public bool EchoCapabilities { get; set; } = true;
 
     public string? ErrorReply { get; set; }
 
@@ -75,7 +78,7 @@ internal sealed class MiniRendezvous : IDisposable
         switch (message)
         {
             case RegisteringServer registration:
-                _rooms[registration.Sender] = (from, registration.LocalEndPoint, registration.Capabilities?.Contains("relay") == true, registration.PeerKey);
+                _rooms[registration.Sender] = (from, registration.LocalEndPoint, registration.Capabilities?.Contains("relay") == true, registration.PeerKey, registration.Capabilities);
                 Send(new ConfirmingRegistration(registration.Sender), from);
                 break;
             case RequestingToJoinServer join when _rooms.TryGetValue(join.ServerName, out var host):
@@ -87,8 +90,8 @@ internal sealed class MiniRendezvous : IDisposable
                     _relays[token] = (join.ServerName, host.Global, join.Sender, from);
                 }
 
-                Send(new ProvidingPeerHandshakeInfo(join.ServerName, join.Sender, from, join.LocalEndPoint) { RelayToken = token, PeerKey = EchoPeerKeys ? join.PeerKey : null }, host.Global);
-                Send(new ProvidingPeerHandshakeInfo(join.Sender, join.ServerName, host.Global, host.Local) { RelayToken = token, PeerKey = EchoPeerKeys ? host.Key : null }, from);
+                Send(new ProvidingPeerHandshakeInfo(join.ServerName, join.Sender, from, join.LocalEndPoint) { RelayToken = token, PeerKey = EchoPeerKeys ? join.PeerKey : null, PeerCapabilities = EchoCapabilities ? join.Capabilities : null }, host.Global);
+                Send(new ProvidingPeerHandshakeInfo(join.Sender, join.ServerName, host.Global, host.Local) { RelayToken = token, PeerKey = EchoPeerKeys ? host.Key : null, PeerCapabilities = EchoCapabilities ? host.Capabilities : null }, from);
                 break;
             case RelayDatagram relayed when _relays.TryGetValue(relayed.RelayToken, out var pair):
                 var (to, recipient) = relayed.Sender == pair.A && from.Equals(pair.AtA) ? (pair.AtB, pair.B)

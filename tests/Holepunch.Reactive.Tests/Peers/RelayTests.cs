@@ -32,7 +32,8 @@ public sealed class RelayTests
         Assert.All(sends, s => Assert.True(s.IsCompletedSuccessfully));
         Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), atHost.Order());
         Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), atJoiner.Order());
-        Assert.True(world.Server.RelayedDatagrams > 40);
+        // 80 messages and their acknowledgements, batched (both sides announce batch): fewer datagrams, all relayed.
+        Assert.True(world.Server.RelayedDatagrams > 4);
     }
 
     [Fact]

@@ -62,6 +62,13 @@ public class MessageCodecRoundTripTests
         new NatProbeResponse("", 0, V6),
         new SealedPeerDatagram("host", "joiner", 0, "AAAAAAAAAAAAAAAAAAAAAA"),
         new SealedPeerDatagram("joiner", "host", 9_007_199_254_740_000, "c2VhbGVk"),
+        new PeerBatch("joiner", "room", [0, 7, long.MaxValue], []),
+        new PeerBatch("joiner", "room", [], [new PeerCheck("joiner", "room")]),
+        new PeerBatch("jöiner 中", "room", [3], [
+            new ReliablePeerMessage("jöiner 中", "room", 4, Json("""{"x":[1,2.5,null],"s":"\"q\""}""")),
+            new UnreliablePeerMessage("jöiner 中", "room", Json("[]")),
+            new ReliablePeerMessageResponse("jöiner 中", "room", 9, null),
+            new PeerCheckResponse("jöiner 中", "room")]),
     ];
 
     private const string Token = "AAECAwQFBgcICQoLDA0ODw";

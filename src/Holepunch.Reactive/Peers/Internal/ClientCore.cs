@@ -29,6 +29,8 @@ internal sealed partial class ClientCore : IDisposable
     private readonly TaskCompletionSource<ConnectionTerminated> _terminated;
     private readonly bool _ownsTransport;
     private readonly ILogger _logger;
+    private readonly List<PeerBatcher> _batchesToFlush = [];
+    private Action? _flushBatches;
     private IDisposable? _inbound;
     private long _received;
     private long _accepted;
@@ -207,6 +209,35 @@ internal sealed partial class ClientCore : IDisposable
         return path.Send(_encodeBuffer.WrittenSpan);
     }
 
+    /// <summary>Encodes one message into the shared buffer; the bytes are valid until the next encode. Runs on the scheduler.</summary>
+    public ReadOnlySpan<byte> Encode(HolepunchMessage message)
+    {
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.Encode(message, _encodeBuffer);
+        return _encodeBuffer.WrittenSpan;
+    }
+
+    /// <summary>Encodes one unreliable message into the shared buffer, as <see cref="Encode"/>. Runs on the scheduler.</summary>
+    public ReadOnlySpan<byte> EncodeUnreliable(string peerName, JsonElement message)
+    {
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.EncodeUnreliablePeerMessage(Name, peerName, message, _encodeBuffer);
+        return _encodeBuffer.WrittenSpan;
+    }
+
+    /// <summary>
+    /// Flushes <paramref name="batcher"/> at the end of this turn of the loop: one action scheduled for every batcher
+    /// that holds something, behind whatever the scheduler already had queued. Runs on the scheduler.
+    /// </summary>
+    public void QueueFlush(PeerBatcher batcher)
+    {
+        _batchesToFlush.Add(batcher);
+        if (_batchesToFlush.Count == 1)
+        {
+            Scheduler.Schedule(_flushBatches ??= FlushBatches);
+        }
+    }
+
     /// <summary>Counts one more sent datagram that went out through a path.</summary>
     public void CountSent() => Interlocked.Increment(ref _sent);
 
@@ -258,6 +289,21 @@ internal sealed partial class ClientCore : IDisposable
         _events.Dispose();
         _lifetime.Dispose();
         PeerKeys?.Dispose();
+    }
+
+    private void FlushBatches()
+    {
+        // Unreliable messages that this turn's handlers queued (a reply to what they received) join the turn's batches
+        // instead of waiting for a turn, and a datagram, of their own.
+        Outbox.DrainNow();
+
+        // Bounded: flushing sends, and sending queues nothing new.
+        for (var i = 0; i < _batchesToFlush.Count; i++)
+        {
+            _batchesToFlush[i].Flush();
+        }
+
+        _batchesToFlush.Clear();
     }
 
     private void OnInbound(Inbound inbound)

@@ -11,4 +11,6 @@ internal sealed class DirectPath(IDatagramTransport transport, IPEndPoint endPoi
     public PeerAddressKind Kind { get; } = kind;
 
     public bool Send(ReadOnlySpan<byte> datagram) => transport.Send(datagram, EndPoint);
+
+    public int PayloadLimit(int wireLimit) => wireLimit;
 }

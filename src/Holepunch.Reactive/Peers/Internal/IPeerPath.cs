@@ -16,4 +16,10 @@ internal interface IPeerPath
 
     /// <summary>Sends one encoded datagram to the peer.</summary>
     bool Send(ReadOnlySpan<byte> datagram);
+
+    /// <summary>
+    /// The largest datagram to hand to <see cref="Send"/> so that what goes on the wire (sealed, relayed) stays within
+    /// <paramref name="wireLimit"/> bytes.
+    /// </summary>
+    int PayloadLimit(int wireLimit);
 }

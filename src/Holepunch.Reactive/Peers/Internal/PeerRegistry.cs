@@ -51,7 +51,8 @@ internal sealed class PeerRegistry(ClientCore core)
         }
 
         var relay = info.RelayToken is { } token && core.Options.EnableRelay ? new RelayPath(core, token, info.PeerName) : null;
-        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay, seal) { PeerKey = info.PeerKey };
+        var batches = core.Options.BatchPeerMessages && info.PeerCapabilities?.Contains(ProtocolCapabilities.Batch, StringComparer.Ordinal) == true;
+        var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay, seal, batches) { PeerKey = info.PeerKey };
         _sessions.Add(info.PeerName, session);
         core.Emit(new Linked(info.PeerName, info.GlobalEndPoint, info.LocalEndPoint));
         session.StartPunching();

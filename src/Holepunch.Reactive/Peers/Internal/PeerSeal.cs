@@ -15,7 +15,8 @@ internal sealed class PeerSeal : IDisposable
     /// <summary>How far behind the highest nonce a late datagram may arrive and still be accepted.</summary>
     public const int ReplayWindow = 1024;
 
-    private const int TagSize = 16;
+    /// <summary>The AES-GCM tag each sealed datagram carries after its ciphertext.</summary>
+    public const int TagSize = 16;
     private const int NonceSize = 12;
 
     /// <summary>The most digits of a 64-bit nonce in the associated data (a minus sign and 19 digits).</summary>

@@ -29,8 +29,9 @@ internal sealed class PeerSession
     private bool _answeredAnInquiry;
     private bool _closed;
 
-    public PeerSession(ClientCore core, string name, IPEndPoint globalEndPoint, IPEndPoint localEndPoint, RelayPath? relayPath, PeerSeal? seal)
+    public PeerSession(ClientCore core, string name, IPEndPoint globalEndPoint, IPEndPoint localEndPoint, RelayPath? relayPath, PeerSeal? seal, bool batches = false)
     {
+        Batcher = batches ? new PeerBatcher(core, name) : null;
         _core = core;
         Name = name;
         GlobalEndPoint = globalEndPoint;
@@ -74,6 +75,9 @@ internal sealed class PeerSession
 
     public ReliableChannel Reliable { get; }
 
+    /// <summary>This turn's batch when both sides announced <see cref="ProtocolCapabilities.Batch"/>; <see langword="null"/> otherwise.</summary>
+    public PeerBatcher? Batcher { get; }
+
     public CancellationToken Cancellation => _cancellation.Token;
 
     public IReadOnlyList<IPEndPoint> ProbedEndPoints => [.. DirectPaths.Select(p => p.EndPoint)];
@@ -116,7 +120,7 @@ internal sealed class PeerSession
                 OnProbeAnswered(via);
                 break;
             case PeerCheck:
-                _core.Send(new PeerCheckResponse(_core.Name, Name), via);
+                Send(new PeerCheckResponse(_core.Name, Name), via);
                 break;
             case PeerCheckResponse:
                 _checkReply?.TrySetResult(true);
@@ -130,9 +134,88 @@ internal sealed class PeerSession
             case ReliablePeerMessageResponse response:
                 Reliable.OnAcknowledged(response.MessageId);
                 break;
+            case PeerBatch batch:
+                HandleBatch(batch, via);
+                break;
             default:
                 _core.Drop("unexpected-peer-message");
                 break;
+        }
+    }
+
+    /// <summary>Sends one encoded peer message: into this turn's batch when the peer takes batches, else alone at once.</summary>
+    public void SendDatagram(ReadOnlySpan<byte> datagram, IPeerPath path)
+    {
+        if (_core.IsTerminated)
+        {
+            return;
+        }
+
+        if (Batcher is { } batcher)
+        {
+            batcher.Add(datagram, path);
+        }
+        else
+        {
+            _core.CountSent();
+            path.Send(datagram);
+        }
+    }
+
+    /// <summary>Sends one peer message as <see cref="SendDatagram"/> does.</summary>
+    public void Send(HolepunchMessage message, IPeerPath path)
+    {
+        if (Batcher is null)
+        {
+            _core.Send(message, path);
+        }
+        else if (!_core.IsTerminated)
+        {
+            Batcher.Add(_core.Encode(message), path);
+        }
+    }
+
+    /// <summary>Sends one unreliable message as <see cref="SendDatagram"/> does, without a message object.</summary>
+    public void SendUnreliable(System.Text.Json.JsonElement message, IPeerPath path)
+    {
+        if (Batcher is null)
+        {
+            _core.SendUnreliable(Name, message, path);
+        }
+        else if (!_core.IsTerminated)
+        {
+            Batcher.Add(_core.EncodeUnreliable(Name, message), path);
+        }
+    }
+
+    /// <summary>
+    /// A batch, whose envelope passed the routing checks: each acknowledgement and each message as if it came alone, in
+    /// order. An entry the codec left out, or one that names another sender or recipient than the envelope, is counted.
+    /// </summary>
+    private void HandleBatch(PeerBatch batch, IPeerPath via)
+    {
+        for (var i = 0; i < batch.Rejected.Count; i++)
+        {
+            _core.Drop("bad-batch-entry");
+        }
+
+        for (var i = 0; i < batch.Acknowledgements.Count; i++)
+        {
+            Reliable.OnAcknowledged(batch.Acknowledgements[i]);
+        }
+
+        for (var i = 0; i < batch.Messages.Count && !_closed; i++)
+        {
+            var entry = batch.Messages[i];
+            if (!PeerBatch.CanCarry(entry.Kind)
+                || !string.Equals(entry.Sender, batch.Sender, StringComparison.Ordinal)
+                || !string.Equals(entry.IntendedRecipient, batch.IntendedRecipient, StringComparison.Ordinal))
+            {
+                _core.Drop("bad-batch-entry");
+                continue;
+            }
+
+            Handle(entry, via);
         }
     }
 
@@ -144,6 +227,7 @@ internal sealed class PeerSession
         }
 
         _closed = true;
+        Batcher?.Clear();
         _checkTimer?.Dispose();
         _upgradeTimer?.Dispose();
 
@@ -322,7 +406,7 @@ internal sealed class PeerSession
                 _ =>
                 {
                     _checkSentTicks = _core.Scheduler.Now.UtcTicks;
-                    _core.Send(new PeerCheck(_core.Name, Name), Path!);
+                    Send(new PeerCheck(_core.Name, Name), Path!);
                 },
                 reply.Task,
                 Cancellation).ConfigureAwait(false);

@@ -10,6 +10,8 @@ namespace Holepunch.Reactive.Peers.Internal;
 /// </summary>
 internal sealed class RelayPath(ClientCore core, string token, string peerName) : IPeerPath
 {
+    private int _envelopeSize;
+
     public string Token { get; } = token;
 
     public IPEndPoint EndPoint => core.RendezvousEndPoint;
@@ -20,6 +22,18 @@ internal sealed class RelayPath(ClientCore core, string token, string peerName) 
     {
         using var payload = JsonDocument.Parse(datagram.ToArray());
         return core.Send(new RelayDatagram(core.Name, "", Token, payload.RootElement), core.RendezvousEndPoint);
+    }
+
+    public int PayloadLimit(int wireLimit)
+    {
+        if (_envelopeSize == 0)
+        {
+            // The payload is written as is: the envelope costs what it does around an empty object.
+            using var empty = JsonDocument.Parse("{}");
+            _envelopeSize = MessageCodec.EncodeToArray(new RelayDatagram(core.Name, "", Token, empty.RootElement)).Length - 2;
+        }
+
+        return wireLimit - _envelopeSize;
     }
 
     public override string ToString() => $"relay to {peerName} via {EndPoint}";

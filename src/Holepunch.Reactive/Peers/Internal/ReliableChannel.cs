@@ -66,8 +66,18 @@ internal sealed class ReliableChannel : IDisposable
     public void OnReceived(ReliablePeerMessage message, IPeerPath via)
     {
         // Acknowledge every copy (the Godot client resends regardless and needs each one answered), mirroring
-        // the message as the Godot client does.
-        _core.Send(new ReliablePeerMessageResponse(_core.Name, _session.Name, message.MessageId, message.Message), via);
+        // the message as the Godot client does; a peer that takes batches gets the id alone, in this turn's batch.
+        if (_session.Batcher is { } batcher)
+        {
+            if (!_core.IsTerminated)
+            {
+                batcher.Acknowledge(message.MessageId, via);
+            }
+        }
+        else
+        {
+            _core.Send(new ReliablePeerMessageResponse(_core.Name, _session.Name, message.MessageId, message.Message), via);
+        }
         if (!_window.TryAccept(message.MessageId))
         {
             _core.CountDuplicate();
@@ -132,10 +142,9 @@ internal sealed class ReliableChannel : IDisposable
             await _core.ReliableRunner.RunAsync(
                 _ =>
                 {
-                    if (_session.Path is { } path && !_core.IsTerminated)
+                    if (_session.Path is { } path)
                     {
-                        _core.CountSent();
-                        path.Send(datagram);
+                        _session.SendDatagram(datagram, path);
                     }
                 },
                 acknowledged.Task,

@@ -30,9 +30,17 @@ internal sealed class RendezvousSession(ClientCore core, TaskCreationOptions com
 
     public bool IsListening { get; private set; } = true;
 
-    private static readonly IReadOnlyList<string> RelayCapability = ["relay"];
+    private static readonly IReadOnlyList<string> RelayCapability = [ProtocolCapabilities.Relay];
+    private static readonly IReadOnlyList<string> BatchCapability = [ProtocolCapabilities.Batch];
+    private static readonly IReadOnlyList<string> RelayAndBatchCapabilities = [ProtocolCapabilities.Relay, ProtocolCapabilities.Batch];
 
-    private IReadOnlyList<string>? Capabilities => core.Options.EnableRelay ? RelayCapability : null;
+    private IReadOnlyList<string>? Capabilities => (core.Options.EnableRelay, core.Options.BatchPeerMessages) switch
+    {
+        (true, true) => RelayAndBatchCapabilities,
+        (true, false) => RelayCapability,
+        (false, true) => BatchCapability,
+        _ => null,
+    };
 
     /// <summary>Completes when registered (host) or when the host is confirmed (joiner); faults on failure.</summary>
     public Task Ready => _ready.Task;

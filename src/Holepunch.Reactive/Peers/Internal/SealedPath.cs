@@ -11,6 +11,8 @@ namespace Holepunch.Reactive.Peers.Internal;
 internal sealed class SealedPath(IPeerPath inner, PeerSeal seal) : IPeerPath
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private int _limitFor = -1;
+    private int _limit;
 
     public IPeerPath Inner { get; } = inner;
 
@@ -24,6 +26,19 @@ internal sealed class SealedPath(IPeerPath inner, PeerSeal seal) : IPeerPath
         _buffer.ResetWrittenCount();
         MessageCodec.EncodeSealedPeerDatagram(seal.LocalName, seal.PeerName, nonce, sealedBytes, _buffer);
         return Inner.Send(_buffer.WrittenSpan);
+    }
+
+    public int PayloadLimit(int wireLimit)
+    {
+        if (wireLimit != _limitFor)
+        {
+            // The ciphertext (plaintext and tag) travels as unpadded base64url, 4 characters for 3 bytes, in an envelope
+            // that costs what it does around an empty ciphertext with the longest nonce.
+            var envelope = MessageCodec.EncodeToArray(new SealedPeerDatagram(seal.LocalName, seal.PeerName, long.MaxValue, "")).Length;
+            (_limitFor, _limit) = (wireLimit, ((Inner.PayloadLimit(wireLimit) - envelope) * 3 / 4) - PeerSeal.TagSize);
+        }
+
+        return _limit;
     }
 
     public override string ToString() => $"sealed {Inner}";

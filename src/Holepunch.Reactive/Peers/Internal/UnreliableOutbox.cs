@@ -36,6 +36,15 @@ internal sealed class UnreliableOutbox
         }
     }
 
+    /// <summary>Sends what is queued now, ahead of the turn scheduled for it (which then finds less, or nothing). Runs on the scheduler.</summary>
+    public void DrainNow()
+    {
+        if (!_queue.IsEmpty)
+        {
+            Drain();
+        }
+    }
+
     /// <summary>Sends what was queued when the turn began (later messages get a turn of their own). Runs on the scheduler.</summary>
     private void Drain()
     {
@@ -44,7 +53,7 @@ internal sealed class UnreliableOutbox
         {
             if (_core.Registry.TryGet(item.Peer, out var session) && session.Path is { } path)
             {
-                _core.SendUnreliable(item.Peer, item.Message, path);
+                session.SendUnreliable(item.Message, path);
             }
             else
             {
