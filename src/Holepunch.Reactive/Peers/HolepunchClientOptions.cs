@@ -105,6 +105,16 @@ public sealed record HolepunchClientOptions
     /// <value>The default value is 1,200 bytes.</value>
     public int MaxBatchDatagramSize { get; init; } = 1200;
 
+    /// <summary>
+    /// On the client's own loop: a send made within this long of the previous batch leaving waits for one hand-off to
+    /// the thread pool before its batch leaves, so that a burst of sends from one thread goes in few datagrams. An
+    /// isolated send, and whatever answers a datagram just received (acknowledgements, replies from handlers), leaves at
+    /// once. <see cref="TimeSpan.Zero"/> sends every turn's batch at once. Ignored with a given
+    /// <see cref="Scheduler"/> (a virtual-time test batches per turn only).
+    /// </summary>
+    /// <value>The default value is 25 microseconds. Allowed: 0 to 1 second.</value>
+    public TimeSpan BatchCoalescingWindow { get; init; } = TimeSpan.FromTicks(250);
+
     /// <summary>While relayed, how often the direct addresses are probed again (an answer upgrades the path).</summary>
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan RelayUpgradeInterval { get; init; } = TimeSpan.FromSeconds(60);
@@ -225,6 +235,11 @@ public sealed record HolepunchClientOptions
         if (MaxBatchDatagramSize < 512 || MaxBatchDatagramSize > MaxDatagramSize)
         {
             problems.Add($"{nameof(MaxBatchDatagramSize)} must be 512..{nameof(MaxDatagramSize)} ({MaxDatagramSize}) (was {MaxBatchDatagramSize}).");
+        }
+
+        if (BatchCoalescingWindow < TimeSpan.Zero || BatchCoalescingWindow > TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{nameof(BatchCoalescingWindow)} must be 0 to 1 second (was {BatchCoalescingWindow}).");
         }
 
         problems.AddRange((RendezvousRetry ?? RequestRetryOptions.Default).Validate(nameof(RendezvousRetry)));

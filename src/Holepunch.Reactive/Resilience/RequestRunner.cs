@@ -22,6 +22,7 @@ internal sealed class RequestRunner
     private readonly TimeSpan _replyTimeout;
     private readonly ReplyDeadlines _deadlines;
     private readonly bool _pausesBetweenAttempts;
+    private readonly ResiliencePipeline? _resends;
 
     public RequestRunner(RequestRetryOptions options, IScheduler scheduler, Func<double>? randomizer = null)
     {
@@ -51,6 +52,24 @@ internal sealed class RequestRunner
         }
 
         _pipeline = builder.Build();
+        if (!_pausesBetweenAttempts && options.MaxAttempts > 1)
+        {
+            // Without pauses every attempt is alike, so the first can run outside Polly (most requests are answered
+            // within it) and the rest, only when it timed out, in a pipeline of one attempt fewer: the same attempts at
+            // the same instants.
+            var resends = new ResiliencePipelineBuilder { TimeProvider = new SchedulerTimeProvider(scheduler) };
+            if (options.MaxAttempts > 2)
+            {
+                resends.AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is TimeoutException),
+                    MaxRetryAttempts = options.MaxAttempts - 2,
+                    Delay = TimeSpan.Zero,
+                });
+            }
+
+            _resends = resends.Build();
+        }
     }
 
     public RequestRetryOptions Options { get; }
@@ -70,9 +89,28 @@ internal sealed class RequestRunner
         var state = new Attempts<T>(this, send, reply);
         if (!_pausesBetweenAttempts)
         {
-            // Without pauses the pipeline is always inside an attempt, whose wait completes with the reply: the pipeline
-            // then ends by itself, inline, so there is nothing to stop and nothing to race (no linked token, no WhenAny).
-            await _pipeline.ExecuteAsync(
+            // Without pauses the request is always inside an attempt, whose wait completes with the reply: it then ends
+            // by itself, inline, so there is nothing to stop and nothing to race (no linked token, no WhenAny).
+            if (_resends is null)
+            {
+                await _pipeline.ExecuteAsync(
+                    static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
+                    state,
+                    cancellationToken).ConfigureAwait(false);
+                return await reply.ConfigureAwait(false);
+            }
+
+            try
+            {
+                await state.RunOneAsync(cancellationToken).ConfigureAwait(false);
+                return await reply.ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Not answered in time: Polly drives the resends.
+            }
+
+            await _resends.ExecuteAsync(
                 static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
                 state,
                 cancellationToken).ConfigureAwait(false);

@@ -73,6 +73,28 @@ public sealed class RequestRunnerTests
     }
 
     [Fact]
+    public async Task ReferenceDefaults_ReplyToTheSecondAttempt_CompletesThenAndSendsNoThird()
+    {
+        // The first attempt runs outside the Polly pipeline and the resends inside it: the hand-over keeps the instants.
+        var scheduler = new TestScheduler();
+        var loop = ContextFreeScheduler.Wrap(scheduler);
+        var runner = new RequestRunner(RequestRetryOptions.Default, loop);
+        var reply = new TaskCompletionSource<int>();
+        var sends = new List<double>();
+
+        var request = runner.RunAsync(_ => sends.Add(scheduler.Now.TimeOfDay.TotalSeconds), reply.Task, default);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1.5));
+        loop.Schedule(() => reply.SetResult(7));
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
+        var completedAtOnce = request.IsCompleted;
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+
+        Assert.True(completedAtOnce);
+        Assert.Equal(7, await request);
+        Assert.Equal([0, 1], sends.Select(s => Math.Round(s, 3)));
+    }
+
+    [Fact]
     public void ReferenceDefaults_SendAtZeroOneTwoSeconds_FailAtThree()
     {
         var scheduler = new TestScheduler();

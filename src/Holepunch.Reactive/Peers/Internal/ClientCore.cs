@@ -31,6 +31,9 @@ internal sealed partial class ClientCore : IDisposable
     private readonly ILogger _logger;
     private readonly List<PeerBatcher> _batchesToFlush = [];
     private Action? _flushBatches;
+    private readonly bool _coalescesSends;
+    private long _lastFlushTicks = long.MinValue / 2;
+    private bool _answering;
     private IDisposable? _inbound;
     private long _received;
     private long _accepted;
@@ -43,6 +46,7 @@ internal sealed partial class ClientCore : IDisposable
         // On the client's own loop, user continuations must not run on (and block) the loop; on a given
         // scheduler (a virtual-time test, a game's main thread) they run inline, deterministically.
         CompletionOptions = ownsScheduler ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None;
+        _coalescesSends = ownsScheduler && options.BatchCoalescingWindow > TimeSpan.Zero;
         _terminated = new(CompletionOptions);
         Options = options;
         Transport = transport;
@@ -232,9 +236,21 @@ internal sealed partial class ClientCore : IDisposable
     public void QueueFlush(PeerBatcher batcher)
     {
         _batchesToFlush.Add(batcher);
-        if (_batchesToFlush.Count == 1)
+        if (_batchesToFlush.Count != 1)
         {
-            Scheduler.Schedule(_flushBatches ??= FlushBatches);
+            return;
+        }
+
+        _flushBatches ??= FlushBatches;
+        if (_coalescesSends && !_answering && Scheduler.Now.UtcTicks - _lastFlushTicks < Options.BatchCoalescingWindow.Ticks)
+        {
+            // A burst of sends from a caller's thread (each one its own inline turn): the batch leaves after a hand-off
+            // to the thread pool, and the caller's next sends meanwhile join it instead of leaving one a datagram.
+            ThreadPool.UnsafeQueueUserWorkItem(static core => core.Scheduler.Schedule(core._flushBatches!), this, preferLocal: false);
+        }
+        else
+        {
+            Scheduler.Schedule(_flushBatches);
         }
     }
 
@@ -293,6 +309,7 @@ internal sealed partial class ClientCore : IDisposable
 
     private void FlushBatches()
     {
+        _lastFlushTicks = Scheduler.Now.UtcTicks;
         // Unreliable messages that this turn's handlers queued (a reply to what they received) join the turn's batches
         // instead of waiting for a turn, and a datagram, of their own.
         Outbox.DrainNow();
@@ -313,6 +330,20 @@ internal sealed partial class ClientCore : IDisposable
             return;
         }
 
+        // What a datagram's handlers send (acknowledgements, replies) leaves at the end of this turn, never coalesced.
+        _answering = true;
+        try
+        {
+            Handle(inbound);
+        }
+        finally
+        {
+            _answering = false;
+        }
+    }
+
+    private void Handle(Inbound inbound)
+    {
         try
         {
             var result = inbound.Result;
