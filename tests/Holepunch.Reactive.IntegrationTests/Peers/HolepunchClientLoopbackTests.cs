@@ -105,6 +105,46 @@ public sealed class HolepunchClientLoopbackTests
         Assert.Single(joiner.Peers.Items);
     }
 
+    [Theory]
+    [InlineData(50_000, true)]
+    [InlineData(0, false)]
+    public async Task BurstOfSendsFromOneThread_LeavesInFewDatagramsOnlyWithACoalescingWindow(int windowMicroseconds, bool coalesced)
+    {
+        const int Messages = 200;
+        using var server = new LoopbackRendezvousServer();
+        var options = Options(server) with { BatchCoalescingWindow = TimeSpan.FromMicroseconds(windowMicroseconds) };
+        await using var host = new HolepunchClient(options);
+        await using var joiner = new HolepunchClient(options);
+        var hostConfirmsJoiner = host.PeerConfirmations.FirstAsync().ToTask();
+        await host.HostAsync("room").WaitAsync(Wait);
+        await joiner.JoinAsync("alice", "room").WaitAsync(Wait);
+        await hostConfirmsJoiner.WaitAsync(Wait);
+        await Task.Yield();
+        var all = host.UnreliableMessages.Take(Messages).ToList().ToTask();
+        var message = Json("\"a small game state update\"");
+        var sentBefore = joiner.Statistics.DatagramsSent;
+
+        // One thread, back to back: each send is its own turn of the joiner's loop (run inline, as nothing else runs).
+        for (var i = 0; i < Messages; i++)
+        {
+            joiner.SendUnreliable("room", message);
+        }
+
+        var received = await all.WaitAsync(Wait);
+        var datagrams = joiner.Statistics.DatagramsSent - sentBefore;
+
+        Assert.Equal(Messages, received.Count);
+        if (coalesced)
+        {
+            Assert.True(datagrams <= Messages / 2, $"{datagrams} datagrams for {Messages} messages");
+        }
+        else
+        {
+            // Each send leaves at the end of its own turn (a few may share one if a peer check held the loop meanwhile).
+            Assert.True(datagrams >= Messages * 9 / 10, $"{datagrams} datagrams for {Messages} messages");
+        }
+    }
+
     private static HolepunchClientOptions Options(LoopbackRendezvousServer server) => new()
     {
         RendezvousEndPoint = server.EndPoint,
