@@ -112,7 +112,10 @@ public sealed record HolepunchClientOptions
     /// once. <see cref="TimeSpan.Zero"/> sends every turn's batch at once. Ignored with a given
     /// <see cref="Scheduler"/> (a virtual-time test batches per turn only).
     /// </summary>
-    /// <value>The default value is 25 microseconds. Allowed: 0 to 1 second.</value>
+    /// <value>
+    /// The default value is 25 microseconds: shorter than a round trip beyond one machine, so request and reply never
+    /// wait; a loopback exchange faster than that pays one hand-off. Allowed: 0 to 1 second.
+    /// </value>
     public TimeSpan BatchCoalescingWindow { get; init; } = TimeSpan.FromTicks(250);
 
     /// <summary>While relayed, how often the direct addresses are probed again (an answer upgrades the path).</summary>
