@@ -19,7 +19,10 @@ namespace Holepunch.Reactive.Peers;
 /// <remarks>
 /// All of the client's state changes on one scheduler (its own event loop, or the one in
 /// <see cref="HolepunchClientOptions.Scheduler"/>); events are published there, so keep subscribers short or
-/// hop off with <c>ObserveOn</c>. Methods may be called from any thread when the client owns its loop.
+/// hop off with <c>ObserveOn</c>. Methods may be called from any thread when the client owns its loop. The own loop
+/// has no thread: its work runs one item at a time on the thread that received a datagram or called a method, so a
+/// subscriber may run on a receive thread or inside a call such as <see cref="SendReliableAsync(string, JsonElement, CancellationToken)"/>;
+/// a subscriber must never block waiting for the client.
 /// <code>
 /// await using var client = new HolepunchClient(options);
 /// client.ReliableMessages.Where(m => m.From == "bob").Subscribe(m => Console.WriteLine(m.Message));
