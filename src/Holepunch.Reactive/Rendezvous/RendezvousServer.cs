@@ -194,10 +194,10 @@ public sealed class RendezvousServer : IDisposable
                 inbound = inbound.Merge(_diagnosticsTransport.Received.Select(_admission.AdmitDiagnostics));
             }
 
-            _inbound = inbound
-                .Where(static request => request.IsAdmitted)
-                .ObserveOn(Scheduler)
-                .Subscribe(_router.Handle, OnTransportFailed, OnTransportCompleted);
+            var admitted = inbound.Where(static request => request.IsAdmitted);
+            _inbound = _ownedScheduler is not null
+                ? admitted.SubscribeOnLoop(Scheduler, _router.Handle, OnTransportFailed, OnTransportCompleted)
+                : admitted.ObserveOn(Scheduler).Subscribe(_router.Handle, OnTransportFailed, OnTransportCompleted);
         }
 
         RendezvousLog.Started(_logger, _transport.LocalEndPoint);

@@ -32,6 +32,7 @@ internal sealed partial class ClientCore : IDisposable
     private readonly List<PeerBatcher> _batchesToFlush = [];
     private Action? _flushBatches;
     private readonly bool _coalescesSends;
+    private readonly bool _ownsScheduler;
     private long _lastFlushTicks = long.MinValue / 2;
     private bool _answering;
     private IDisposable? _inbound;
@@ -46,6 +47,7 @@ internal sealed partial class ClientCore : IDisposable
         // On the client's own loop, user continuations must not run on (and block) the loop; on a given
         // scheduler (a virtual-time test, a game's main thread) they run inline, deterministically.
         CompletionOptions = ownsScheduler ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None;
+        _ownsScheduler = ownsScheduler;
         _coalescesSends = ownsScheduler && options.BatchCoalescingWindow > TimeSpan.Zero;
         _terminated = new(CompletionOptions);
         Options = options;
@@ -141,15 +143,17 @@ internal sealed partial class ClientCore : IDisposable
         IsHost = isHost;
         var maxSize = Options.MaxDatagramSize;
 
-        // Decode on the receive thread (the payload is only valid there), then hop onto the client's scheduler.
-        _inbound = Transport.Received
+        // Decode on the receive thread (the payload is only valid there), then hop onto the client's scheduler: an
+        // item of its own loop (run right there when the loop is idle), or ObserveOn a scheduler given in the options.
+        var decoded = Transport.Received
             .Select(d =>
             {
                 Interlocked.Increment(ref _received);
                 return new Inbound(MessageCodec.Decode(d.Payload.Span, maxSize), d.RemoteEndPoint);
-            })
-            .ObserveOn(Scheduler)
-            .Subscribe(OnInbound, OnTransportFailed, OnTransportCompleted);
+            });
+        _inbound = _ownsScheduler
+            ? decoded.SubscribeOnLoop(Scheduler, OnInbound, OnTransportFailed, OnTransportCompleted)
+            : decoded.ObserveOn(Scheduler).Subscribe(OnInbound, OnTransportFailed, OnTransportCompleted);
     }
 
     /// <summary>Encodes and sends one message. Runs on the scheduler.</summary>
