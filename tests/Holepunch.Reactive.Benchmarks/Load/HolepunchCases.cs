@@ -37,6 +37,14 @@ internal static class HolepunchCases
             results.Add(new("reliable-rtt-p99", Math.Round(p99, 1), "µs", "raw-rtt-p99", null));
         }
 
+        // One message a datagram (BatchPeerMessages = false, what a Godot peer gets), sealed: the per-datagram cost.
+        await using (var single = await HolepunchPair.ConnectAsync(ordered: true, batch: false).ConfigureAwait(false))
+        {
+            await Task.Run(() => Unreliable(single, 64, TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+            var (rate, loss, cpu) = await Task.Run(() => Unreliable(single, 64, options.CaseDuration)).ConfigureAwait(false);
+            results.Add(new("unreliable-64-single", Math.Round(rate), "msg/s", "raw-oneway-64", null) { Note = $"one message a datagram (no batches), sealed, {loss:P1} lost, {cpu:0.0} µs CPU/msg" });
+        }
+
         // The same clients without sealed peer sessions (SecurePeers = false, as with a Godot peer): what sealing costs.
         await using (var plain = await HolepunchPair.ConnectAsync(ordered: true, secure: false).ConfigureAwait(false))
         {

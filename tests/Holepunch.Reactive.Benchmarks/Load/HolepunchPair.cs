@@ -43,19 +43,23 @@ internal sealed class HolepunchPair : IAsyncDisposable
         return (transport, server);
     }
 
-    /// <summary>Client options on 127.0.0.1; <paramref name="secure"/> false turns sealed peer sessions off (the default seals).</summary>
-    public static HolepunchClientOptions ClientOptions(IPEndPoint rendezvous, bool ordered = false, bool secure = true) => new()
+    /// <summary>
+    /// Client options on 127.0.0.1; <paramref name="secure"/> false turns sealed peer sessions off, <paramref name="batch"/>
+    /// false peer batches (one message a datagram, as with a Godot peer). The defaults seal and batch.
+    /// </summary>
+    public static HolepunchClientOptions ClientOptions(IPEndPoint rendezvous, bool ordered = false, bool secure = true, bool batch = true) => new()
     {
         RendezvousEndPoint = rendezvous,
         LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
         OrderedReliableDelivery = ordered,
         SecurePeers = secure,
+        BatchPeerMessages = batch,
     };
 
-    public static async Task<HolepunchPair> ConnectAsync(bool ordered, bool secure = true)
+    public static async Task<HolepunchPair> ConnectAsync(bool ordered, bool secure = true, bool batch = true)
     {
         var (transport, server) = StartServer();
-        var options = ClientOptions(transport.LocalEndPoint, ordered, secure);
+        var options = ClientOptions(transport.LocalEndPoint, ordered, secure, batch);
         var host = await HolepunchClient.HostAsync("room", options).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         var hostConfirmed = host.PeerConfirmations.FirstAsync().ToTask();
         var joiner = await HolepunchClient.JoinAsync("joiner", "room", options).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
