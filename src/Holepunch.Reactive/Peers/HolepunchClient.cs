@@ -54,7 +54,7 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
         {
             // No loop thread: a datagram is handled on the thread that received it, a call on the caller's thread,
             // one at a time (see InlineEventLoop).
-            _ownLoop = new InlineEventLoop();
+            _ownLoop = new InlineEventLoop(error => _core?.ReportLoopFault(error));
             scheduler = _ownLoop;
         }
 
@@ -301,7 +301,15 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
         }
         else
         {
-            _ownLoop.Schedule(() => _core.Terminate("closed", null));
+            try
+            {
+                _core.Scheduler.Schedule(() => _core.Terminate("closed", null));
+            }
+            catch (ObjectDisposedException)
+            {
+                // The loop is gone: the client terminated already.
+            }
+
             await _core.Terminated.ConfigureAwait(false);
             _ownLoop.Dispose();
         }
@@ -378,7 +386,15 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
             return false;
         }
 
-        _core.Scheduler.Schedule(action);
-        return true;
+        try
+        {
+            _core.Scheduler.Schedule(action);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed between the check and the call.
+            return false;
+        }
     }
 }

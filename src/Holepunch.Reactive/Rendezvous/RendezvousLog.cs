@@ -60,4 +60,7 @@ internal static partial class RendezvousLog
 
     [LoggerMessage(40, LogLevel.Warning, "Could not send {Kind} to {Destination}")]
     public static partial void SendFailed(ILogger logger, MessageKind kind, IPEndPoint destination);
+
+    [LoggerMessage(41, LogLevel.Error, "A work item of the server's loop failed; the loop goes on")]
+    public static partial void LoopItemFailed(ILogger logger, Exception exception);
 }

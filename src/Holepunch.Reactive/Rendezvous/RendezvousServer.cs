@@ -120,7 +120,7 @@ public sealed class RendezvousServer : IDisposable
         if (_options.Scheduler is null)
         {
             // A request is handled, and answered, on the thread that received it (see InlineEventLoop).
-            _ownedScheduler = new InlineEventLoop();
+            _ownedScheduler = new InlineEventLoop(error => RendezvousLog.LoopItemFailed(_logger, error));
         }
 
         Scheduler = _options.Scheduler ?? _ownedScheduler!;

@@ -18,9 +18,11 @@ namespace Holepunch.Reactive.Time;
 /// thread pool, so no caller (and no receive thread) is held up by a long backlog.
 /// </para>
 /// <para>
-/// Timed items wait on a <see cref="TimeProvider.System"/> timer and are then scheduled like any other. Work
-/// scheduled after <see cref="Dispose"/> is ignored, and work still queued then is dropped (as Rx's
-/// <see cref="EventLoopScheduler"/> drops it).
+/// An item that throws does not stop the loop and does not throw into whichever thread happened to run it (that may be
+/// another caller's, or a receive thread): the exception goes to the handler given at construction, and the next item
+/// runs. Timed items wait on a timer of the loop's <see cref="TimeProvider"/> and are then scheduled like any other.
+/// As with Rx's <see cref="EventLoopScheduler"/>, scheduling after <see cref="Dispose"/> throws
+/// <see cref="ObjectDisposedException"/>, and work still queued then is dropped.
 /// </para>
 /// </remarks>
 internal sealed class InlineEventLoop : IScheduler, IDisposable
@@ -30,12 +32,20 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
 
     private readonly ConcurrentQueue<WorkItem> _queue = new();
     private readonly TimeProvider _time;
+    private readonly Action<Exception> _onError;
     private int _owner;
     private int _handedOff;
     private volatile bool _disposed;
 
-    /// <summary>Creates an idle loop whose timers run on <paramref name="time"/> (the system clock by default).</summary>
-    public InlineEventLoop(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    /// <summary>Creates an idle loop.</summary>
+    /// <param name="onError">Gets the exception of an item that threw (the loop goes on); called on the loop.</param>
+    /// <param name="time">The clock of timed items; the system clock by default.</param>
+    public InlineEventLoop(Action<Exception> onError, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(onError);
+        _onError = onError;
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <inheritdoc/>
     public DateTimeOffset Now => _time.GetUtcNow();
@@ -43,15 +53,15 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
     /// <summary>Whether the calling thread is running the loop right now (inside one of its work items).</summary>
     public bool IsOnLoop => Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId;
 
+    /// <summary>Whether <see cref="Dispose"/> was called.</summary>
+    public bool IsDisposed => _disposed;
+
     /// <inheritdoc/>
+    /// <exception cref="ObjectDisposedException">The loop is disposed.</exception>
     public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        if (_disposed)
-        {
-            return Disposable.Empty;
-        }
-
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var me = Environment.CurrentManagedThreadId;
         if (_queue.IsEmpty && Interlocked.CompareExchange(ref _owner, me, 0) == 0)
         {
@@ -61,10 +71,12 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
             {
                 result = action(this, state);
             }
-            catch
+#pragma warning disable CA1031 // An item's failure goes to the loop's handler, never into the thread that ran it.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                Release();
-                throw;
+                Report(e);
+                result = Disposable.Empty;
             }
 
             Drain(me, CallerBudget);
@@ -77,6 +89,7 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ObjectDisposedException">The loop is disposed.</exception>
     public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -86,21 +99,18 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
             return Schedule(state, action);
         }
 
-        if (_disposed)
-        {
-            return Disposable.Empty;
-        }
-
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var item = new WorkItem<TState>(state, action);
         item.StartTimer(this, due);
         return item;
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ObjectDisposedException">The loop is disposed.</exception>
     public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) =>
         Schedule(state, dueTime - Now, action);
 
-    /// <summary>Stops the loop: queued and future work is dropped; an item running now finishes.</summary>
+    /// <summary>Stops the loop: queued work is dropped and new work refused; an item running now finishes.</summary>
     public void Dispose() => _disposed = true;
 
     private void Enqueue(WorkItem item, int me)
@@ -113,29 +123,31 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
     }
 
     /// <summary>
-    /// Runs queued items while this thread owns the loop, then lets go. Ownership is released before the last look at
-    /// the queue: an item queued by a thread that found the loop owned is then either seen here or run by its own thread.
+    /// Runs queued items while this thread owns the loop, then lets go. Ownership is released (a full fence) before the
+    /// last look at the queue: an item queued by a thread that found the loop owned is then either seen here or run by
+    /// its own thread.
     /// </summary>
     private void Drain(int me, int budget)
     {
         var ran = 0;
         while (true)
         {
-            try
+            while (!_disposed && ran < budget && _queue.TryDequeue(out var item))
             {
-                while (!_disposed && ran < budget && _queue.TryDequeue(out var item))
+                ran++;
+                try
                 {
-                    ran++;
                     item.Run(this);
                 }
-            }
-            catch
-            {
-                Release();
-                throw;
+#pragma warning disable CA1031 // An item's failure goes to the loop's handler, never into the thread that ran it.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    Report(e);
+                }
             }
 
-            Volatile.Write(ref _owner, 0);
+            Interlocked.Exchange(ref _owner, 0);
             if (_disposed || _queue.IsEmpty)
             {
                 return;
@@ -154,13 +166,17 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
         }
     }
 
-    /// <summary>Lets go after a work item threw: the rest of the queue goes on on the thread pool.</summary>
-    private void Release()
+    private void Report(Exception error)
     {
-        Volatile.Write(ref _owner, 0);
-        if (!_queue.IsEmpty)
+        try
         {
-            HandOff();
+            _onError(error);
+        }
+#pragma warning disable CA1031 // A failing handler must not stop the loop either.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // Nothing more to do with it.
         }
     }
 
@@ -174,7 +190,7 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
 
     private void RunHandedOff()
     {
-        Volatile.Write(ref _handedOff, 0);
+        Interlocked.Exchange(ref _handedOff, 0);
         var me = Environment.CurrentManagedThreadId;
         if (!_disposed && Interlocked.CompareExchange(ref _owner, me, 0) == 0)
         {
@@ -193,9 +209,17 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
 
         public void Run(IScheduler scheduler)
         {
-            if (Interlocked.CompareExchange(ref _state, Running, Waiting) == Waiting)
+            if (Interlocked.CompareExchange(ref _state, Running, Waiting) != Waiting)
             {
-                _result = Invoke(scheduler);
+                return;
+            }
+
+            Interlocked.Exchange(ref _result, Invoke(scheduler));
+
+            // Cancelled while it ran: what it started (a recursive schedule, a periodic tick) is cancelled too.
+            if (Volatile.Read(ref _state) == Cancelled)
+            {
+                Interlocked.Exchange(ref _result, null)?.Dispose();
             }
         }
 
@@ -203,7 +227,7 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
         {
             Interlocked.Exchange(ref _state, Cancelled);
             _timer?.Dispose();
-            _result?.Dispose();
+            Interlocked.Exchange(ref _result, null)?.Dispose();
         }
 
         public void StartTimer(InlineEventLoop loop, TimeSpan due)

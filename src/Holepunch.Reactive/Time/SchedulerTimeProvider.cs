@@ -63,6 +63,7 @@ public sealed class SchedulerTimeProvider : TimeProvider
         private readonly SerialDisposable _pending = new();
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
         private long _generation;
+        private long _firedGeneration;
         private bool _disposed;
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
@@ -77,9 +78,21 @@ public sealed class SchedulerTimeProvider : TimeProvider
 
                 _period = period;
                 var generation = ++_generation;
-                _pending.Disposable = dueTime == Timeout.InfiniteTimeSpan
-                    ? null
-                    : scheduler.Schedule(dueTime, () => Fire(generation));
+                if (dueTime == Timeout.InfiniteTimeSpan)
+                {
+                    _pending.Disposable = null;
+                    return true;
+                }
+
+                var first = scheduler.Schedule(dueTime, () => Fire(generation));
+
+                // A scheduler that ran the first firing inline (due now, on an idle loop) has already scheduled the next
+                // period: keep that one rather than the finished first.
+                if (_firedGeneration != generation)
+                {
+                    _pending.Disposable = first;
+                }
+
                 return true;
             }
         }
@@ -109,6 +122,8 @@ public sealed class SchedulerTimeProvider : TimeProvider
                 {
                     return;
                 }
+
+                _firedGeneration = generation;
 
                 if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
                 {

@@ -45,6 +45,8 @@ public sealed class UdpDatagramTransport : IDatagramTransport
     private volatile bool _closed;
     private bool _disposed;
     private bool _terminated;
+    private int _deliveringThread;
+    private bool _completeAfterDelivery;
 
     private UdpDatagramTransport(List<Socket> sockets, UdpTransportOptions options)
     {
@@ -196,7 +198,17 @@ public sealed class UdpDatagramTransport : IDatagramTransport
                 if (!_terminated)
                 {
                     _terminated = true;
-                    _received.OnCompleted();
+
+                    // Disposed by an observer of the datagram being emitted (on the receive thread, which holds the gate):
+                    // the other observers still get that datagram, so the completion follows it rather than cutting in.
+                    if (_deliveringThread == Environment.CurrentManagedThreadId)
+                    {
+                        _completeAfterDelivery = true;
+                    }
+                    else
+                    {
+                        _received.OnCompleted();
+                    }
                 }
             }
         }
@@ -218,6 +230,7 @@ public sealed class UdpDatagramTransport : IDatagramTransport
             }
 
             Counters.Received(datagram.Payload.Length);
+            _deliveringThread = Environment.CurrentManagedThreadId;
             try
             {
                 _received.OnNext(datagram);
@@ -227,6 +240,17 @@ public sealed class UdpDatagramTransport : IDatagramTransport
 #pragma warning restore CA1031
             {
                 observerFailure = e;
+            }
+            finally
+            {
+                _deliveringThread = 0;
+            }
+
+            if (_completeAfterDelivery)
+            {
+                _completeAfterDelivery = false;
+                _received.OnCompleted();
+                return false;
             }
         }
 

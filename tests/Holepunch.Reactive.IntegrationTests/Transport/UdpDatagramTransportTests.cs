@@ -28,6 +28,32 @@ public sealed class UdpDatagramTransportTests
     }
 
     [Fact]
+    public async Task DisposedByAnObserverOfADatagram_OtherObserversGetThatDatagramThenTheCompletion()
+    {
+        using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var b = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var seen = new List<string>();
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first observer closes the transport from the receive thread, inside the emission (as a client whose
+        // handler terminates it does); the second must still see the datagram, and the completion only after it.
+        using var closer = b.Received.Subscribe(_ => b.Dispose());
+        using var watcher = b.Received.Subscribe(
+            d => seen.Add("datagram " + d.Payload.Length),
+            e => seen.Add("error"),
+            () =>
+            {
+                seen.Add("completed");
+                ended.TrySetResult();
+            });
+
+        Assert.True(a.Send("hello"u8, b.LocalEndPoint));
+        await ended.Task.WaitAsync(Wait);
+
+        Assert.Equal(["datagram 5", "completed"], seen);
+    }
+
+    [Fact]
     public async Task SendIPv6Loopback_ArrivesWithSenderAndReceiverEndPoints()
     {
         using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));

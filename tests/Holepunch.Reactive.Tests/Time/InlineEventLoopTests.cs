@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using Holepunch.Reactive.Testing;
 using Holepunch.Reactive.Time;
 
@@ -11,7 +12,7 @@ public sealed class InlineEventLoopTests
     [Fact]
     public void ScheduleWhenIdle_RunsOnTheCallingThreadBeforeReturning()
     {
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(Unexpected);
         int? ranOn = null;
         var onLoop = false;
 
@@ -29,7 +30,7 @@ public sealed class InlineEventLoopTests
     [Fact]
     public void ScheduleFromInsideAnItem_RunsAfterThatItemInOrder()
     {
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(Unexpected);
         var order = new List<string>();
 
         loop.Schedule(() =>
@@ -46,7 +47,7 @@ public sealed class InlineEventLoopTests
     [Fact]
     public void ScheduleWhileAnotherThreadRunsTheLoop_ReturnsAtOnceAndTheOwnerRunsIt()
     {
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(Unexpected);
         using var inside = new ManualResetEventSlim();
         using var scheduled = new ManualResetEventSlim();
         var order = new List<string>();
@@ -79,7 +80,7 @@ public sealed class InlineEventLoopTests
     {
         const int Threads = 4;
         const int PerThread = 20_000;
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(Unexpected);
         using var done = new CountdownEvent(Threads * PerThread);
         var inside = 0;
         var overlaps = 0;
@@ -114,7 +115,7 @@ public sealed class InlineEventLoopTests
     public void BacklogBeyondTheCallerBudget_IsHandedToTheThreadPool()
     {
         const int Backlog = InlineEventLoop.CallerBudget * 3;
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(Unexpected);
         using var done = new CountdownEvent(Backlog);
         var caller = Environment.CurrentManagedThreadId;
         var onCaller = 0;
@@ -146,23 +147,78 @@ public sealed class InlineEventLoopTests
     }
 
     [Fact]
-    public void ItemThatThrows_ThrowsToItsCallerAndTheLoopGoesOn()
+    public void ItemThatThrows_GoesToTheHandlerNotToTheCaller_AndTheLoopGoesOn()
     {
-        using var loop = new InlineEventLoop();
+        var errors = new List<Exception>();
+        using var loop = new InlineEventLoop(errors.Add);
         var ran = false;
 
-        Assert.Throws<InvalidOperationException>(() => loop.Schedule(() => throw new InvalidOperationException("boom")));
+        loop.Schedule(() => throw new InvalidOperationException("boom"));
         loop.Schedule(() => ran = true);
 
         Assert.True(ran);
+        Assert.Equal("boom", Assert.Single(errors).Message);
         Assert.False(loop.IsOnLoop);
+    }
+
+    [Fact]
+    public void AnotherItemThatThrows_DoesNotReachTheCallerWhoseThreadRanIt()
+    {
+        var errors = new List<Exception>();
+        using var loop = new InlineEventLoop(errors.Add);
+        var order = new List<string>();
+
+        var call = Record.Exception(() => loop.Schedule(() =>
+        {
+            order.Add("mine");
+            loop.Schedule(() => throw new InvalidOperationException("someone else's"));
+            loop.Schedule(() => order.Add("after"));
+        }));
+
+        Assert.Null(call);
+        Assert.Equal(["mine", "after"], order);
+        Assert.Equal("someone else's", Assert.Single(errors).Message);
+    }
+
+    [Fact]
+    public void ItemDisposedWhileItRuns_WhatItReturnedIsDisposed()
+    {
+        using var loop = new InlineEventLoop(Unexpected);
+        var started = new BooleanDisposable();
+        IDisposable? handle = null;
+
+        loop.Schedule(() =>
+        {
+            // Queued behind this item; it cancels itself while it runs, after starting something.
+            handle = loop.Schedule(0, (_, _) =>
+            {
+                handle!.Dispose();
+                return started;
+            });
+        });
+
+        Assert.True(started.IsDisposed);
+    }
+
+    [Fact]
+    public void PeriodicTimerDueAtOnce_OnAnIdleLoop_KeepsFiring()
+    {
+        var clock = new TestScheduler();
+        using var loop = new InlineEventLoop(Unexpected, new SchedulerTimeProvider(clock));
+        var provider = new SchedulerTimeProvider(loop);
+        var fired = 0;
+
+        using var timer = provider.CreateTimer(_ => fired++, null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        clock.AdvanceBy(TimeSpan.FromSeconds(3).Ticks);
+
+        Assert.Equal(4, fired);
     }
 
     [Fact]
     public void TimedItem_RunsWhenItsTimeComes()
     {
         var clock = new TestScheduler();
-        using var loop = new InlineEventLoop(new SchedulerTimeProvider(clock));
+        using var loop = new InlineEventLoop(Unexpected, new SchedulerTimeProvider(clock));
         var ranAt = TimeSpan.MinValue;
 
         loop.Schedule(TimeSpan.FromSeconds(5), () => ranAt = TimeSpan.FromTicks(clock.Clock));
@@ -178,7 +234,7 @@ public sealed class InlineEventLoopTests
     public void TimedItemDisposedBeforeItsTime_NeverRuns()
     {
         var clock = new TestScheduler();
-        using var loop = new InlineEventLoop(new SchedulerTimeProvider(clock));
+        using var loop = new InlineEventLoop(Unexpected, new SchedulerTimeProvider(clock));
         var ran = false;
 
         var item = loop.Schedule(TimeSpan.FromSeconds(5), () => ran = true);
@@ -190,9 +246,9 @@ public sealed class InlineEventLoopTests
     }
 
     [Fact]
-    public void AfterDispose_NewAndQueuedWorkIsDropped()
+    public void AfterDispose_QueuedWorkIsDroppedAndNewWorkRefused()
     {
-        var loop = new InlineEventLoop();
+        var loop = new InlineEventLoop(Unexpected);
         var ran = new List<string>();
 
         loop.Schedule(() =>
@@ -201,8 +257,9 @@ public sealed class InlineEventLoopTests
             loop.Dispose();
             ran.Add("running");
         });
-        loop.Schedule(() => ran.Add("after"));
 
+        Assert.Throws<ObjectDisposedException>(() => loop.Schedule(() => ran.Add("after")));
+        Assert.Throws<ObjectDisposedException>(() => loop.Schedule(TimeSpan.FromSeconds(1), () => ran.Add("timed")));
         Assert.Equal(["running"], ran);
     }
 
@@ -210,7 +267,7 @@ public sealed class InlineEventLoopTests
     public void ScheduleAtAnAbsoluteTime_RunsAtThatTime()
     {
         var clock = new TestScheduler();
-        using var loop = new InlineEventLoop(new SchedulerTimeProvider(clock));
+        using var loop = new InlineEventLoop(Unexpected, new SchedulerTimeProvider(clock));
         var ranAt = -1L;
 
         loop.Schedule(loop.Now.AddSeconds(3), () => ranAt = clock.Clock);
@@ -218,4 +275,6 @@ public sealed class InlineEventLoopTests
 
         Assert.Equal(TimeSpan.FromSeconds(3).Ticks, ranAt);
     }
+
+    private static void Unexpected(Exception error) => Assert.Fail("A work item threw: " + error);
 }

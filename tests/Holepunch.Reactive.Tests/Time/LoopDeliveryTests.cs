@@ -9,7 +9,7 @@ public sealed class LoopDeliveryTests
     [Fact]
     public void NotificationsOnAnIdleLoop_RunOnTheLoopBeforeOnNextReturns_InOrder()
     {
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(error => Assert.Fail(error.ToString()));
         using var source = new Subject<int>();
         var seen = new List<(int Value, bool OnLoop)>();
         using var subscription = source.SubscribeOnLoop(loop, v => seen.Add((v, loop.IsOnLoop)), _ => { }, () => { });
@@ -25,7 +25,7 @@ public sealed class LoopDeliveryTests
     [Fact]
     public void NotificationsWhileTheLoopIsBusy_RunAfterTheCurrentItem_InOrder()
     {
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(error => Assert.Fail(error.ToString()));
         using var source = new Subject<string>();
         var seen = new List<string>();
         using var subscription = source.SubscribeOnLoop(loop, seen.Add, e => seen.Add("error " + e.Message), () => seen.Add("completed"));
@@ -44,7 +44,7 @@ public sealed class LoopDeliveryTests
     [Fact]
     public void Completion_IsDeliveredOnTheLoop()
     {
-        using var loop = new InlineEventLoop();
+        using var loop = new InlineEventLoop(error => Assert.Fail(error.ToString()));
         using var source = new Subject<int>();
         var completedOnLoop = false;
         using var subscription = source.SubscribeOnLoop(loop, _ => { }, _ => { }, () => completedOnLoop = loop.IsOnLoop);

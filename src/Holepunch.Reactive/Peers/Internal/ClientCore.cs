@@ -35,6 +35,8 @@ internal sealed partial class ClientCore : IDisposable
     private readonly bool _ownsScheduler;
     private long _lastFlushTicks = long.MinValue / 2;
     private bool _answering;
+    private bool _flushHandedOff;
+    private bool _flushAtEndOfTurn;
     private IDisposable? _inbound;
     private long _received;
     private long _accepted;
@@ -242,6 +244,13 @@ internal sealed partial class ClientCore : IDisposable
         _batchesToFlush.Add(batcher);
         if (_batchesToFlush.Count != 1)
         {
+            if (_answering && _flushHandedOff && !_flushAtEndOfTurn)
+            {
+                // An answer (an acknowledgement, a reply) does not wait for a burst's hand-off: this turn flushes it.
+                _flushAtEndOfTurn = true;
+                Scheduler.Schedule(_flushBatches!);
+            }
+
             return;
         }
 
@@ -250,7 +259,8 @@ internal sealed partial class ClientCore : IDisposable
         {
             // A burst of sends from a caller's thread (each one its own inline turn): the batch leaves after a hand-off
             // to the thread pool, and the caller's next sends meanwhile join it instead of leaving one a datagram.
-            ThreadPool.UnsafeQueueUserWorkItem(static core => core.Scheduler.Schedule(core._flushBatches!), this, preferLocal: false);
+            _flushHandedOff = true;
+            ThreadPool.UnsafeQueueUserWorkItem(static core => core.FlushAfterHandOff(), this, preferLocal: false);
         }
         else
         {
@@ -262,6 +272,13 @@ internal sealed partial class ClientCore : IDisposable
     public void CountSent() => Interlocked.Increment(ref _sent);
 
     public void CountDuplicate() => Interlocked.Increment(ref _duplicates);
+
+    /// <summary>A work item of the client's own loop threw (a subscriber's bug, say): counted and logged; the loop goes on.</summary>
+    public void ReportLoopFault(Exception error)
+    {
+        Drop("handler-fault");
+        LogHandlerFault(error);
+    }
 
     public void Drop(string reason)
     {
@@ -311,9 +328,23 @@ internal sealed partial class ClientCore : IDisposable
         PeerKeys?.Dispose();
     }
 
+    private void FlushAfterHandOff()
+    {
+        try
+        {
+            Scheduler.Schedule(_flushBatches!);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client closed meanwhile: nothing is sent any more.
+        }
+    }
+
     private void FlushBatches()
     {
         _lastFlushTicks = Scheduler.Now.UtcTicks;
+        _flushHandedOff = false;
+        _flushAtEndOfTurn = false;
         // Unreliable messages that this turn's handlers queued (a reply to what they received) join the turn's batches
         // instead of waiting for a turn, and a datagram, of their own.
         Outbox.DrainNow();

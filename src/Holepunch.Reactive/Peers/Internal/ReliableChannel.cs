@@ -124,17 +124,24 @@ internal sealed class ReliableChannel : IDisposable
             static state =>
             {
                 var (scheduler, source) = ((System.Reactive.Concurrency.IScheduler, CancellationTokenSource))state!;
-                System.Reactive.Concurrency.Scheduler.Schedule(scheduler, () =>
+                try
                 {
-                    try
+                    System.Reactive.Concurrency.Scheduler.Schedule(scheduler, () =>
                     {
-                        source.Cancel();
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // Settled meanwhile.
-                    }
-                });
+                        try
+                        {
+                            source.Cancel();
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            // Settled meanwhile.
+                        }
+                    });
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The client's loop is gone (closed): the send has failed already; nothing to cancel.
+                }
             },
             (_core.Scheduler, cancellation));
         try

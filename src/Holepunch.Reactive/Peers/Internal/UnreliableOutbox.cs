@@ -48,7 +48,8 @@ internal sealed class UnreliableOutbox
     /// <summary>Sends what was queued when the turn began (later messages get a turn of their own). Runs on the scheduler.</summary>
     private void Drain()
     {
-        Volatile.Write(ref _scheduled, 0);
+        // A full fence, so that a message queued after the count below is taken finds _scheduled clear and schedules a turn.
+        Interlocked.Exchange(ref _scheduled, 0);
         for (var count = _queue.Count; count > 0 && _queue.TryDequeue(out var item); count--)
         {
             if (_core.Registry.TryGet(item.Peer, out var session) && session.Path is { } path)
