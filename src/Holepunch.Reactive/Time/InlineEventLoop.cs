@@ -25,7 +25,7 @@ namespace Holepunch.Reactive.Time;
 /// <see cref="ObjectDisposedException"/>, and work still queued then is dropped.
 /// </para>
 /// </remarks>
-internal sealed class InlineEventLoop : IScheduler, IDisposable
+internal sealed class InlineEventLoop : IScheduler, ISchedulerPeriodic, IServiceProvider, IDisposable
 {
     /// <summary>How many items a thread runs for others before it hands the loop to the thread pool.</summary>
     internal const int CallerBudget = 256;
@@ -109,6 +109,23 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
     /// <exception cref="ObjectDisposedException">The loop is disposed.</exception>
     public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) =>
         Schedule(state, dueTime - Now, action);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> every <paramref name="period"/> as an item of the loop, on a periodic timer (the
+    /// ticks keep to the period however long the items wait; a tick that comes while the previous one is still queued is
+    /// skipped rather than queued twice).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The loop is disposed.</exception>
+    public IDisposable SchedulePeriodic<TState>(TState state, TimeSpan period, Func<TState, TState> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new PeriodicItem<TState>(this, state, action, period);
+    }
+
+    /// <summary>Rx asks through this whether the loop schedules periodic work itself (it does).</summary>
+    public object? GetService(Type serviceType) => serviceType == typeof(ISchedulerPeriodic) ? this : null;
 
     /// <summary>Stops the loop: queued work is dropped and new work refused; an item running now finishes.</summary>
     public void Dispose() => _disposed = true;
@@ -195,6 +212,54 @@ internal sealed class InlineEventLoop : IScheduler, IDisposable
         if (!_disposed && Interlocked.CompareExchange(ref _owner, me, 0) == 0)
         {
             Drain(me, int.MaxValue);
+        }
+    }
+
+    private sealed class PeriodicItem<TState> : IDisposable
+    {
+        private readonly InlineEventLoop _loop;
+        private readonly Func<TState, TState> _action;
+        private readonly ITimer _timer;
+        private TState _state;
+        private int _queued;
+        private volatile bool _cancelled;
+
+        public PeriodicItem(InlineEventLoop loop, TState state, Func<TState, TState> action, TimeSpan period)
+        {
+            (_loop, _state, _action) = (loop, state, action);
+            _timer = loop._time.CreateTimer(static s => ((PeriodicItem<TState>)s!).Tick(), this, period, period);
+        }
+
+        public void Dispose()
+        {
+            _cancelled = true;
+            _timer.Dispose();
+        }
+
+        private void Tick()
+        {
+            if (_cancelled || _loop._disposed || Interlocked.Exchange(ref _queued, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                _loop.Schedule(this, static (_, item) =>
+                {
+                    Interlocked.Exchange(ref item._queued, 0);
+                    if (!item._cancelled)
+                    {
+                        item._state = item._action(item._state);
+                    }
+
+                    return Disposable.Empty;
+                });
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed between the check and the call: no more ticks.
+            }
         }
     }
 

@@ -246,6 +246,29 @@ public sealed class InlineEventLoopTests
     }
 
     [Fact]
+    public void SchedulePeriodic_TicksOnThePeriodWithState_UntilDisposed()
+    {
+        var clock = new TestScheduler();
+        using var loop = new InlineEventLoop(Unexpected, new SchedulerTimeProvider(clock));
+        var ticks = new List<(long At, int State)>();
+
+        // Rx's extension finds the loop's own periodic scheduling (absolute ticks, no drift).
+        var periodic = Scheduler.SchedulePeriodic(loop, 0, TimeSpan.FromSeconds(1), n =>
+        {
+            ticks.Add((clock.Clock, n));
+            return n + 1;
+        });
+        clock.AdvanceBy(TimeSpan.FromSeconds(3).Ticks);
+        periodic.Dispose();
+        clock.AdvanceBy(TimeSpan.FromSeconds(3).Ticks);
+
+        Assert.NotNull(((IServiceProvider)loop).GetService(typeof(ISchedulerPeriodic)));
+        Assert.Equal(
+            [(TimeSpan.FromSeconds(1).Ticks, 0), (TimeSpan.FromSeconds(2).Ticks, 1), (TimeSpan.FromSeconds(3).Ticks, 2)],
+            ticks);
+    }
+
+    [Fact]
     public void AfterDispose_QueuedWorkIsDroppedAndNewWorkRefused()
     {
         var loop = new InlineEventLoop(Unexpected);
