@@ -110,7 +110,9 @@ public sealed class HolepunchClientLoopbackTests
     [InlineData(0, false)]
     public async Task BurstOfSendsFromOneThread_LeavesInFewDatagramsOnlyWithACoalescingWindow(int windowMicroseconds, bool coalesced)
     {
-        const int Messages = 200;
+        // Few enough that one a datagram all fit in the receiver's socket buffer (unreliable datagrams are dropped when it
+        // overflows, and on a busy machine the receiver may lag the burst).
+        const int Messages = 50;
         using var server = new LoopbackRendezvousServer();
         var options = Options(server) with { BatchCoalescingWindow = TimeSpan.FromMicroseconds(windowMicroseconds) };
         await using var host = new HolepunchClient(options);
