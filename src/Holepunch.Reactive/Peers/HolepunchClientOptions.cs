@@ -118,6 +118,12 @@ public sealed record HolepunchClientOptions
     /// </value>
     public TimeSpan BatchCoalescingWindow { get; init; } = TimeSpan.FromTicks(250);
 
+    /// <summary>
+    /// Runs a peer's key agreement (tests: to hold it back). <see langword="null"/>: on the thread pool with the client's
+    /// own loop, inline with a given <see cref="Scheduler"/>.
+    /// </summary>
+    internal Func<Func<Internal.PeerSeal?>, Task<Internal.PeerSeal?>>? KeyAgreementRunner { get; init; }
+
     /// <summary>While relayed, how often the direct addresses are probed again (an answer upgrades the path).</summary>
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan RelayUpgradeInterval { get; init; } = TimeSpan.FromSeconds(60);

@@ -67,6 +67,7 @@ internal sealed partial class ClientCore : IDisposable
         Rendezvous = new RendezvousSession(this, CompletionOptions);
         Outbox = new UnreliableOutbox(this);
         PeerKeys = options.SecurePeers && PeerKeyPair.IsSupported ? new PeerKeyPair() : null;
+        AgreeKeys = options.KeyAgreementRunner ?? (ownsScheduler ? static work => Task.Run(work) : null);
         AllEvents = Observable.Create<HolepunchEvent>(observer =>
         {
             // Only subscribers that can see PacketReceived make the client allocate one per datagram.
@@ -108,6 +109,12 @@ internal sealed partial class ClientCore : IDisposable
     public UnreliableOutbox Outbox { get; }
 
     public DropCounters Drops { get; } = new();
+
+    /// <summary>
+    /// Runs a key agreement off the loop (the thread pool, with the client's own loop); <see langword="null"/> to agree
+    /// inline (a given scheduler: a virtual-time test stays deterministic).
+    /// </summary>
+    public Func<Func<PeerSeal?>, Task<PeerSeal?>>? AgreeKeys { get; }
 
     /// <summary>The ephemeral key pair announced as <c>peer-key</c>; <see langword="null"/> when peers are not sealed.</summary>
     public PeerKeyPair? PeerKeys { get; }

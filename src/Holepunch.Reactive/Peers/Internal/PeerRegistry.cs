@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reactive.Concurrency;
 using Holepunch.Reactive.Peers.Events;
 using Holepunch.Reactive.Protocol;
 
@@ -12,6 +13,7 @@ namespace Holepunch.Reactive.Peers.Internal;
 internal sealed class PeerRegistry(ClientCore core)
 {
     private readonly Dictionary<string, PeerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingIntroduction> _agreeing = new(StringComparer.Ordinal);
 
     public int Count => _sessions.Count;
 
@@ -20,6 +22,17 @@ internal sealed class PeerRegistry(ClientCore core)
     /// <summary>The server introduced a peer: start punching (again, if it came back from new addresses).</summary>
     public void Introduce(ProvidingPeerHandshakeInfo info)
     {
+        if (_agreeing.TryGetValue(info.PeerName, out var agreeing))
+        {
+            if (SameIntroduction(agreeing.Info, info))
+            {
+                return;
+            }
+
+            // Introduced anew while agreeing keys for the old introduction: the old agreement is forgotten.
+            _agreeing.Remove(info.PeerName);
+        }
+
         if (_sessions.TryGetValue(info.PeerName, out var existing))
         {
             if (existing.GlobalEndPoint.Equals(info.GlobalEndPoint) && existing.LocalEndPoint.Equals(info.LocalEndPoint)
@@ -31,7 +44,7 @@ internal sealed class PeerRegistry(ClientCore core)
 
             Remove(existing, PeerDropReason.Replaced, new PeerNotConnectedException($"Peer '{existing.Name}' rejoined from another address."));
         }
-        else if (_sessions.Count >= core.Options.MaxPeers)
+        else if (_sessions.Count + _agreeing.Count >= core.Options.MaxPeers)
         {
             // Bounded: a flood of introductions (or a spoofed server) cannot grow the table or the punching without end.
             core.Drop("peer-table-full");
@@ -41,6 +54,26 @@ internal sealed class PeerRegistry(ClientCore core)
         PeerSeal? seal = null;
         if (core.PeerKeys is { } keys && info.PeerKey is { } peerKey)
         {
+            if (core.AgreeKeys is { } agree)
+            {
+                // A few hundred microseconds of public-key work: off the loop (and off the receive thread that brought
+                // the introduction), so the loop, and on a small machine the server's next introduction, go on.
+                var pending = new PendingIntroduction(info);
+                _agreeing.Add(info.PeerName, pending);
+                var name = core.Name;
+                agree(() => keys.TryAgree(name, info.PeerName, peerKey)).ContinueWith(
+                    static (agreed, state) =>
+                    {
+                        var (registry, pending) = ((PeerRegistry, PendingIntroduction))state!;
+                        registry.OnAgreed(pending, agreed.IsCompletedSuccessfully ? agreed.Result : null);
+                    },
+                    (this, pending),
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                return;
+            }
+
             seal = keys.TryAgree(core.Name, info.PeerName, peerKey);
             if (seal is null)
             {
@@ -50,6 +83,54 @@ internal sealed class PeerRegistry(ClientCore core)
             }
         }
 
+        Start(info, seal);
+    }
+
+    private static bool SameIntroduction(ProvidingPeerHandshakeInfo a, ProvidingPeerHandshakeInfo b) =>
+        a.GlobalEndPoint.Equals(b.GlobalEndPoint) && a.LocalEndPoint.Equals(b.LocalEndPoint)
+        && string.Equals(a.PeerKey, b.PeerKey, StringComparison.Ordinal);
+
+    /// <summary>The keys of a pending introduction are agreed (or not: <see langword="null"/>). Any thread.</summary>
+    private void OnAgreed(PendingIntroduction pending, PeerSeal? seal)
+    {
+        try
+        {
+            core.Scheduler.Schedule(() => Agreed(pending, seal));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client closed meanwhile.
+            seal?.Dispose();
+        }
+    }
+
+    private void Agreed(PendingIntroduction pending, PeerSeal? seal)
+    {
+        var name = pending.Info.PeerName;
+        if (core.IsTerminated || !_agreeing.TryGetValue(name, out var current) || !ReferenceEquals(current, pending))
+        {
+            // Dropped, introduced anew or closed meanwhile.
+            seal?.Dispose();
+            return;
+        }
+
+        _agreeing.Remove(name);
+        if (seal is null)
+        {
+            // Falling back to plain would let whoever forged the key downgrade the pair: refuse the introduction.
+            core.Drop("bad-peer-key");
+            return;
+        }
+
+        Start(pending.Info, seal);
+        foreach (var (message, from) in pending.Held)
+        {
+            Handle(message, from);
+        }
+    }
+
+    private void Start(ProvidingPeerHandshakeInfo info, PeerSeal? seal)
+    {
         var relay = info.RelayToken is { } token && core.Options.EnableRelay ? new RelayPath(core, token, info.PeerName) : null;
         var batches = core.Options.BatchPeerMessages && info.PeerCapabilities?.Contains(ProtocolCapabilities.Batch, StringComparer.Ordinal) == true;
         var session = new PeerSession(core, info.PeerName, info.GlobalEndPoint, info.LocalEndPoint, relay, seal, batches) { PeerKey = info.PeerKey };
@@ -72,6 +153,17 @@ internal sealed class PeerRegistry(ClientCore core)
 
         if (!_sessions.TryGetValue(message.Sender, out var session))
         {
+            if (_agreeing.TryGetValue(message.Sender, out var agreeing) && agreeing.IsRecordedAddress(from))
+            {
+                // The peer was quicker to agree its keys than we are: its datagram waits for ours.
+                if (!agreeing.TryHold(message, from))
+                {
+                    core.Drop("held-while-agreeing-full");
+                }
+
+                return;
+            }
+
             core.Drop("unknown-sender");
             return;
         }
@@ -206,6 +298,11 @@ internal sealed class PeerRegistry(ClientCore core)
     /// <summary>Drops a peer on request; <see langword="false"/> when no such peer.</summary>
     public bool Drop(string name)
     {
+        if (_agreeing.Remove(name))
+        {
+            return true;
+        }
+
         if (!_sessions.TryGetValue(name, out var session))
         {
             return false;
@@ -223,6 +320,7 @@ internal sealed class PeerRegistry(ClientCore core)
         }
 
         _sessions.Clear();
+        _agreeing.Clear();
         core.Peers.Clear();
     }
 

@@ -1,0 +1,87 @@
+using Holepunch.Reactive.Peers;
+using Holepunch.Reactive.Peers.Internal;
+using Holepunch.Reactive.Testing.Network;
+
+namespace Holepunch.Reactive.Tests.Peers;
+
+/// <summary>
+/// Key agreement off the loop: a peer introduced while its keys are agreed is not lost to the agreement — its
+/// datagrams that arrive meanwhile are held and handled once the keys are ready.
+/// </summary>
+public sealed class KeyAgreementTests
+{
+    [Fact]
+    public void ProbeArrivingWhileTheKeysAreAgreed_IsHeldAndAnswered_SoBothConfirmAtOnce()
+    {
+        using var world = new ClientWorld();
+        var agreements = new List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)>();
+        var hostSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10");
+        var joinerSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.2.20");
+        var host = world.Client(world.Options(hostSocket) with
+        {
+            // The host's agreement waits for the test; the joiner's runs inline as usual.
+            KeyAgreementRunner = work =>
+            {
+                var done = new TaskCompletionSource<PeerSeal?>();
+                agreements.Add((work, done));
+                return done.Task;
+            },
+        });
+        var joiner = world.Client(joinerSocket);
+        var confirmed = new List<(string Who, TimeSpan At)>();
+        using var s1 = host.PeerConfirmations.Subscribe(_ => confirmed.Add(("host", world.Now)));
+        using var s2 = joiner.PeerConfirmations.Subscribe(_ => confirmed.Add(("joiner", world.Now)));
+        _ = host.HostAsync("room");
+        world.Run(TimeSpan.FromSeconds(1));
+        _ = joiner.JoinAsync("joiner", "room");
+
+        // The joiner is introduced, agrees at once and probes; the host is still agreeing.
+        world.Run(TimeSpan.FromMilliseconds(200));
+        var (work, done) = Assert.Single(agreements);
+        Assert.Empty(confirmed);
+
+        var released = world.Now;
+        done.SetResult(work());
+        world.Run(TimeSpan.FromMilliseconds(100));
+
+        // The held probe is answered as soon as the keys are ready: no wait for the joiner's next round (1 s later).
+        Assert.Equal(["host", "joiner"], confirmed.Select(c => c.Who).Order());
+        Assert.All(confirmed, c => Assert.True(c.At - released < TimeSpan.FromMilliseconds(50), $"{c.Who} confirmed {c.At - released} after the keys"));
+        Assert.False(host.Statistics.Drops.ContainsKey("unknown-sender"));
+        Assert.True(Assert.Single(host.Peers.Items).IsAuthenticated);
+    }
+
+    [Fact]
+    public void PeerDroppedWhileItsKeysAreAgreed_IsNotStartedWhenTheyAreReady()
+    {
+        using var world = new ClientWorld();
+        var agreements = new List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)>();
+        var hostSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10");
+        var joinerSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.2.20");
+        var host = world.Client(world.Options(hostSocket) with
+        {
+            KeyAgreementRunner = work =>
+            {
+                var done = new TaskCompletionSource<PeerSeal?>();
+                agreements.Add((work, done));
+                return done.Task;
+            },
+        });
+        var joiner = world.Client(joinerSocket);
+        var linked = 0;
+        using var s = host.Events.Subscribe(e => linked += e is Holepunch.Reactive.Peers.Events.Linked ? 1 : 0);
+        _ = host.HostAsync("room");
+        world.Run(TimeSpan.FromSeconds(1));
+        _ = joiner.JoinAsync("joiner", "room");
+        world.Run(TimeSpan.FromMilliseconds(200));
+
+        host.DropPeer("joiner");
+        world.Run(TimeSpan.FromMilliseconds(1));
+        var (work, done) = Assert.Single(agreements);
+        done.SetResult(work());
+        world.Run(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(0, linked);
+        Assert.Empty(host.Peers.Items);
+    }
+}
