@@ -38,6 +38,10 @@ internal sealed class HolepunchPair : IAsyncDisposable
             MaxRegistrationsPerAddress = maxRegistrations,
             GlobalTokenLimit = int.MaxValue,
             GlobalTokensPerPeriod = int.MaxValue,
+
+            // A join answers both peers; from one load socket both introductions go to the address that sent the join,
+            // which the default 3x anti-amplification limit would cut short.
+            AmplificationFactor = 10,
         });
         server.Start();
         return (transport, server);
