@@ -103,20 +103,7 @@ public static class MessageCodec
             writer.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
             WriteRouting(writer, sender, recipient);
             writer.WriteNumber(WireNames.Nonce, nonce);
-#if NET9_0_OR_GREATER
-            // Base64url needs no JSON escaping: its UTF-8 bytes are the string's value as is.
-            var length = System.Buffers.Text.Base64Url.GetEncodedLength(sealedBytes.Length);
-            var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
-            Span<byte> text = rented ?? stackalloc byte[1024];
-            System.Buffers.Text.Base64Url.EncodeToUtf8(sealedBytes, text, out _, out var written);
-            writer.WriteString(WireNames.Ciphertext, text[..written]);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-#else
-            writer.WriteString(WireNames.Ciphertext, Convert.ToBase64String(sealedBytes).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
-#endif
+            Base64UrlText.Write(writer, WireNames.Ciphertext, sealedBytes);
             writer.WriteEndObject();
             writer.Flush();
         }

@@ -194,10 +194,9 @@ public sealed class RendezvousServer : IDisposable
                 inbound = inbound.Merge(_diagnosticsTransport.Received.Select(_admission.AdmitDiagnostics));
             }
 
-            var admitted = inbound.Where(static request => request.IsAdmitted);
-            _inbound = _ownedScheduler is not null
-                ? admitted.SubscribeOnLoop(Scheduler, _router.Handle, OnTransportFailed, OnTransportCompleted)
-                : admitted.ObserveOn(Scheduler).Subscribe(_router.Handle, OnTransportFailed, OnTransportCompleted);
+            _inbound = inbound
+                .Where(static request => request.IsAdmitted)
+                .DeliverOn(Scheduler, isOwnLoop: _ownedScheduler is not null, _router.Handle, OnTransportFailed, OnTransportCompleted);
         }
 
         RendezvousLog.Started(_logger, _transport.LocalEndPoint);

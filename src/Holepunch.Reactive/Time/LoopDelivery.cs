@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
+using System.Reactive.Linq;
 
 namespace Holepunch.Reactive.Time;
 
@@ -11,6 +12,16 @@ namespace Holepunch.Reactive.Time;
 /// </summary>
 internal static class LoopDelivery
 {
+    /// <summary>
+    /// Subscribes to <paramref name="source"/> with every handler run on <paramref name="scheduler"/>: as items of it when
+    /// it is our own loop (<paramref name="isOwnLoop"/>), through <c>ObserveOn</c> when it is a scheduler we were given.
+    /// </summary>
+    public static IDisposable DeliverOn<T>(
+        this IObservable<T> source, IScheduler scheduler, bool isOwnLoop, Action<T> onNext, Action<Exception> onError, Action onCompleted) =>
+        isOwnLoop
+            ? source.SubscribeOnLoop(scheduler, onNext, onError, onCompleted)
+            : source.ObserveOn(scheduler).Subscribe(onNext, onError, onCompleted);
+
     /// <summary>Subscribes to <paramref name="source"/>, running every handler as an item of <paramref name="loop"/>, in order.</summary>
     public static IDisposable SubscribeOnLoop<T>(
         this IObservable<T> source, IScheduler loop, Action<T> onNext, Action<Exception> onError, Action onCompleted) =>

@@ -334,16 +334,8 @@ public sealed class BatchingTests
     [Fact]
     public void GodotPeer_GetsOneMessagePerDatagram_AndOneMirroringAcknowledgementPerMessage()
     {
-        using var world = new ClientWorld();
-        var hostNat = world.AddNat(NatOptions.FullCone);
-        var godotNat = world.AddNat(NatOptions.FullCone);
-        var host = world.Client(world.Bind(hostNat, "192.168.1.10"));
-        var godot = world.Own(new GodotPeer(world.Bind(godotNat, "192.168.2.20")));
-        var hostGlobal = new IPEndPoint(hostNat.PublicAddress, 4000);
-        _ = host.HostAsync("room");
-        world.Run(TimeSpan.FromSeconds(1));
-        godot.Send("{\"type\":\"requesting-to-join-server\",\"local-address\":[\"192.168.2.20\",4000.0],\"server-name\":\"room\",\"sender\":\"godot\",\"intended-recipient\":\"\"}", world.Server.EndPoint);
-        world.Run(TimeSpan.FromMilliseconds(200));
+        var (world, host, godot, hostGlobal, _) = ClientWorld.HostWithGodotJoiner();
+        using var scope = world;
         godot.Send("{\"used-global\":true,\"type\":\"local-global-inquiry-response\",\"sender\":\"godot\",\"intended-recipient\":\"room\"}", hostGlobal);
         world.Run(TimeSpan.FromMilliseconds(100));
         Assert.Single(host.Peers.Items);

@@ -17,6 +17,25 @@ internal sealed class ClientWorld : IDisposable
     private readonly List<IDisposable> _owned = [];
     private int _nextNat = 1;
 
+    /// <summary>The Godot client's join, as it sends it (PROTOCOL.md): "godot" at 192.168.2.20:4000 asks for "room".</summary>
+    public const string GodotJoin =
+        "{\"type\":\"requesting-to-join-server\",\"local-address\":[\"192.168.2.20\",4000.0],\"server-name\":\"room\",\"sender\":\"godot\",\"intended-recipient\":\"\"}";
+
+    /// <summary>A world with our host "room" and a Godot peer "godot" that has joined it (introduced, probes under way).</summary>
+    public static (ClientWorld World, HolepunchClient Host, GodotPeer Godot, IPEndPoint HostGlobal, IPEndPoint GodotGlobal) HostWithGodotJoiner()
+    {
+        var world = new ClientWorld();
+        var hostNat = world.AddNat(NatOptions.FullCone);
+        var godotNat = world.AddNat(NatOptions.FullCone);
+        var host = world.Client(world.Bind(hostNat, "192.168.1.10"));
+        var godot = world.Own(new GodotPeer(world.Bind(godotNat, "192.168.2.20")));
+        _ = host.HostAsync("room");
+        world.Run(TimeSpan.FromSeconds(1));
+        godot.Send(GodotJoin, world.Server.EndPoint);
+        world.Run(TimeSpan.FromMilliseconds(200)); // introduction, then the LAN probe and 50 ms later the global one
+        return (world, host, godot, new IPEndPoint(hostNat.PublicAddress, 4000), new IPEndPoint(godotNat.PublicAddress, 4000));
+    }
+
     public ClientWorld(LinkOptions? link = null, int seed = 1)
     {
         Network = new VirtualNetwork(Scheduler, seed, link ?? new LinkOptions { Latency = TimeSpan.FromMilliseconds(10) });

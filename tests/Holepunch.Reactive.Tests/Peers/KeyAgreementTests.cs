@@ -14,20 +14,7 @@ public sealed class KeyAgreementTests
     public void ProbeArrivingWhileTheKeysAreAgreed_IsHeldAndAnswered_SoBothConfirmAtOnce()
     {
         using var world = new ClientWorld();
-        var agreements = new List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)>();
-        var hostSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10");
-        var joinerSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.2.20");
-        var host = world.Client(world.Options(hostSocket) with
-        {
-            // The host's agreement waits for the test; the joiner's runs inline as usual.
-            KeyAgreementRunner = work =>
-            {
-                var done = new TaskCompletionSource<PeerSeal?>();
-                agreements.Add((work, done));
-                return done.Task;
-            },
-        });
-        var joiner = world.Client(joinerSocket);
+        var (host, joiner, agreements) = HostHoldingItsAgreement(world);
         var confirmed = new List<(string Who, TimeSpan At)>();
         using var s1 = host.PeerConfirmations.Subscribe(_ => confirmed.Add(("host", world.Now)));
         using var s2 = joiner.PeerConfirmations.Subscribe(_ => confirmed.Add(("joiner", world.Now)));
@@ -55,19 +42,7 @@ public sealed class KeyAgreementTests
     public void PeerDroppedWhileItsKeysAreAgreed_IsNotStartedWhenTheyAreReady()
     {
         using var world = new ClientWorld();
-        var agreements = new List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)>();
-        var hostSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10");
-        var joinerSocket = world.Bind(world.AddNat(NatOptions.FullCone), "192.168.2.20");
-        var host = world.Client(world.Options(hostSocket) with
-        {
-            KeyAgreementRunner = work =>
-            {
-                var done = new TaskCompletionSource<PeerSeal?>();
-                agreements.Add((work, done));
-                return done.Task;
-            },
-        });
-        var joiner = world.Client(joinerSocket);
+        var (host, joiner, agreements) = HostHoldingItsAgreement(world);
         var linked = 0;
         using var s = host.Events.Subscribe(e => linked += e is Holepunch.Reactive.Peers.Events.Linked ? 1 : 0);
         _ = host.HostAsync("room");
@@ -83,5 +58,23 @@ public sealed class KeyAgreementTests
 
         Assert.Equal(0, linked);
         Assert.Empty(host.Peers.Items);
+    }
+
+    /// <summary>A host whose key agreements wait in the returned list for the test; the joiner's run inline as usual.</summary>
+    private static (HolepunchClient Host, HolepunchClient Joiner, List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)> Agreements)
+        HostHoldingItsAgreement(ClientWorld world)
+    {
+        var agreements = new List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)>();
+        var host = world.Client(world.Options(world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10")) with
+        {
+            KeyAgreementRunner = work =>
+            {
+                var done = new TaskCompletionSource<PeerSeal?>();
+                agreements.Add((work, done));
+                return done.Task;
+            },
+        });
+        var joiner = world.Client(world.Bind(world.AddNat(NatOptions.FullCone), "192.168.2.20"));
+        return (host, joiner, agreements);
     }
 }

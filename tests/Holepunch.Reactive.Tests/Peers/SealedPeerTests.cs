@@ -137,18 +137,10 @@ public sealed class SealedPeerTests
     [Fact]
     public void GodotJoiner_StaysPlainAndUnauthenticated()
     {
-        using var world = new ClientWorld();
-        var hostNat = world.AddNat(NatOptions.FullCone);
-        var godotNat = world.AddNat(NatOptions.FullCone);
-        var host = world.Client(world.Bind(hostNat, "192.168.1.10"));
-        var godot = world.Own(new GodotPeer(world.Bind(godotNat, "192.168.2.20")));
-        var hostGlobal = new IPEndPoint(hostNat.PublicAddress, 4000);
+        var (world, host, godot, hostGlobal, _) = ClientWorld.HostWithGodotJoiner();
+        using var scope = world;
         var delivered = new List<PeerMessage>();
         using var s = host.UnreliableMessages.Subscribe(delivered.Add);
-        _ = host.HostAsync("room");
-        world.Run(TimeSpan.FromSeconds(1));
-        godot.Send("{\"type\":\"requesting-to-join-server\",\"local-address\":[\"192.168.2.20\",4000.0],\"server-name\":\"room\",\"sender\":\"godot\",\"intended-recipient\":\"\"}", world.Server.EndPoint);
-        world.Run(TimeSpan.FromMilliseconds(200));
 
         godot.Send("{\"used-global\":true,\"type\":\"local-global-inquiry-response\",\"sender\":\"godot\",\"intended-recipient\":\"room\"}", hostGlobal);
         godot.Send("{\"message\":\"hi\",\"type\":\"peer-message\",\"sender\":\"godot\",\"intended-recipient\":\"room\"}", hostGlobal);

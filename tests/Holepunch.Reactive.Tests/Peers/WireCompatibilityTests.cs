@@ -1,29 +1,13 @@
 using System.Net;
 using Holepunch.Reactive.Peers;
 using Holepunch.Reactive.Testing.Network;
+using static Holepunch.Reactive.Tests.Peers.ClientWorld;
 
 namespace Holepunch.Reactive.Tests.Peers;
 
 /// <summary>Our peer against the exact datagrams of the deployed Godot client (PROTOCOL.md, quirks).</summary>
 public sealed class WireCompatibilityTests
 {
-    private const string GodotJoin =
-        "{\"type\":\"requesting-to-join-server\",\"local-address\":[\"192.168.2.20\",4000.0],\"server-name\":\"room\",\"sender\":\"godot\",\"intended-recipient\":\"\"}";
-
-    private static (ClientWorld World, HolepunchClient Host, GodotPeer Godot, IPEndPoint HostGlobal, IPEndPoint GodotGlobal) HostWithGodotJoiner()
-    {
-        var world = new ClientWorld();
-        var hostNat = world.AddNat(NatOptions.FullCone);
-        var godotNat = world.AddNat(NatOptions.FullCone);
-        var host = world.Client(world.Bind(hostNat, "192.168.1.10"));
-        var godot = world.Own(new GodotPeer(world.Bind(godotNat, "192.168.2.20")));
-        _ = host.HostAsync("room");
-        world.Run(TimeSpan.FromSeconds(1));
-        godot.Send(GodotJoin, world.Server.EndPoint);
-        world.Run(TimeSpan.FromMilliseconds(200)); // introduction, then the LAN probe and 50 ms later the global one
-        return (world, host, godot, new IPEndPoint(hostNat.PublicAddress, 4000), new IPEndPoint(godotNat.PublicAddress, 4000));
-    }
-
     [Fact]
     public void GodotJoiner_IsProbedWithTheGodotSpelling()
     {

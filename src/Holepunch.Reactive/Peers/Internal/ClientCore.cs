@@ -160,9 +160,7 @@ internal sealed partial class ClientCore : IDisposable
                 Interlocked.Increment(ref _received);
                 return new Inbound(MessageCodec.Decode(d.Payload.Span, maxSize), d.RemoteEndPoint);
             });
-        _inbound = _ownsScheduler
-            ? decoded.SubscribeOnLoop(Scheduler, OnInbound, OnTransportFailed, OnTransportCompleted)
-            : decoded.ObserveOn(Scheduler).Subscribe(OnInbound, OnTransportFailed, OnTransportCompleted);
+        _inbound = decoded.DeliverOn(Scheduler, _ownsScheduler, OnInbound, OnTransportFailed, OnTransportCompleted);
     }
 
     /// <summary>Encodes and sends one message. Runs on the scheduler.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Holepunch.Reactive.Protocol;
 
 namespace Holepunch.Reactive.Peers.Internal;
 

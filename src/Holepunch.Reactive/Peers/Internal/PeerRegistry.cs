@@ -24,7 +24,7 @@ internal sealed class PeerRegistry(ClientCore core)
     {
         if (_agreeing.TryGetValue(info.PeerName, out var agreeing))
         {
-            if (SameIntroduction(agreeing.Info, info))
+            if (IsSameIntroduction(agreeing.Info.GlobalEndPoint, agreeing.Info.LocalEndPoint, agreeing.Info.PeerKey, info))
             {
                 return;
             }
@@ -35,8 +35,7 @@ internal sealed class PeerRegistry(ClientCore core)
 
         if (_sessions.TryGetValue(info.PeerName, out var existing))
         {
-            if (existing.GlobalEndPoint.Equals(info.GlobalEndPoint) && existing.LocalEndPoint.Equals(info.LocalEndPoint)
-                && string.Equals(existing.PeerKey, info.PeerKey, StringComparison.Ordinal))
+            if (IsSameIntroduction(existing.GlobalEndPoint, existing.LocalEndPoint, existing.PeerKey, info))
             {
                 // The same introduction again (the join was re-sent): nothing new.
                 return;
@@ -51,7 +50,6 @@ internal sealed class PeerRegistry(ClientCore core)
             return;
         }
 
-        PeerSeal? seal = null;
         if (core.PeerKeys is { } keys && info.PeerKey is { } peerKey)
         {
             if (core.AgreeKeys is { } agree)
@@ -74,21 +72,16 @@ internal sealed class PeerRegistry(ClientCore core)
                 return;
             }
 
-            seal = keys.TryAgree(core.Name, info.PeerName, peerKey);
-            if (seal is null)
-            {
-                // Falling back to plain would let whoever forged the key downgrade the pair: refuse the introduction.
-                core.Drop("bad-peer-key");
-                return;
-            }
+            StartSealed(info, keys.TryAgree(core.Name, info.PeerName, peerKey));
+            return;
         }
 
-        Start(info, seal);
+        Start(info, seal: null);
     }
 
-    private static bool SameIntroduction(ProvidingPeerHandshakeInfo a, ProvidingPeerHandshakeInfo b) =>
-        a.GlobalEndPoint.Equals(b.GlobalEndPoint) && a.LocalEndPoint.Equals(b.LocalEndPoint)
-        && string.Equals(a.PeerKey, b.PeerKey, StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="info"/> introduces the peer again as it was (the join was re-sent): nothing new.</summary>
+    private static bool IsSameIntroduction(IPEndPoint global, IPEndPoint local, string? peerKey, ProvidingPeerHandshakeInfo info) =>
+        global.Equals(info.GlobalEndPoint) && local.Equals(info.LocalEndPoint) && string.Equals(peerKey, info.PeerKey, StringComparison.Ordinal);
 
     /// <summary>The keys of a pending introduction are agreed (or not: <see langword="null"/>). Any thread.</summary>
     private void OnAgreed(PendingIntroduction pending, PeerSeal? seal)
@@ -115,18 +108,27 @@ internal sealed class PeerRegistry(ClientCore core)
         }
 
         _agreeing.Remove(name);
+        if (StartSealed(pending.Info, seal))
+        {
+            foreach (var (message, from) in pending.Held)
+            {
+                Handle(message, from);
+            }
+        }
+    }
+
+    /// <summary>Starts a peer whose keys were agreed; <see langword="false"/> (counted) when its key could not be used.</summary>
+    private bool StartSealed(ProvidingPeerHandshakeInfo info, PeerSeal? seal)
+    {
         if (seal is null)
         {
             // Falling back to plain would let whoever forged the key downgrade the pair: refuse the introduction.
             core.Drop("bad-peer-key");
-            return;
+            return false;
         }
 
-        Start(pending.Info, seal);
-        foreach (var (message, from) in pending.Held)
-        {
-            Handle(message, from);
-        }
+        Start(info, seal);
+        return true;
     }
 
     private void Start(ProvidingPeerHandshakeInfo info, PeerSeal? seal)

@@ -83,10 +83,13 @@ internal sealed class PeerSeal : IDisposable
     public string? TryOpen(SealedPeerDatagram datagram, out ReadOnlySpan<byte> plaintext)
     {
         plaintext = default;
-        if (!TryDecodeCiphertext(datagram.Ciphertext, out var sealedBytes) || sealedBytes.Length < TagSize)
+        // Decoded into a reused buffer: the sealed bytes are opened at once.
+        if (!Base64UrlText.TryDecode(datagram.Ciphertext, ref _received, out var sealedLength) || sealedLength < TagSize)
         {
             return "bad-sealed-datagram";
         }
+
+        ReadOnlySpan<byte> sealedBytes = _received.AsSpan(0, sealedLength);
 
         var length = sealedBytes.Length - TagSize;
         if (_opened.Length < length)
@@ -135,38 +138,5 @@ internal sealed class PeerSeal : IDisposable
         prefix.CopyTo(buffer);
         nonce.TryFormat(buffer[prefix.Length..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
         return buffer[..(prefix.Length + digits)];
-    }
-
-    /// <summary>Decodes the base64url ciphertext into a reused buffer (the sealed bytes are opened at once).</summary>
-    private bool TryDecodeCiphertext(string text, out ReadOnlySpan<byte> sealedBytes)
-    {
-#if NET9_0_OR_GREATER
-        sealedBytes = default;
-        // Validated first: decoding throws on a character outside the alphabet.
-        if (text.Length % 4 == 1 || !System.Buffers.Text.Base64Url.IsValid(text, out var length))
-        {
-            return false;
-        }
-
-        if (_received.Length < length)
-        {
-            _received = new byte[Math.Max(length, _received.Length * 2)];
-        }
-
-        var written = System.Buffers.Text.Base64Url.DecodeFromChars(text, _received);
-
-        sealedBytes = _received.AsSpan(0, written);
-        return true;
-#else
-        sealedBytes = default;
-        if (Base64UrlText.TryDecode(text) is not { } decoded)
-        {
-            return false;
-        }
-
-        _received = decoded;
-        sealedBytes = decoded;
-        return true;
-#endif
     }
 }
