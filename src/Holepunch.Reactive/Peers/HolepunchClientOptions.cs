@@ -119,8 +119,8 @@ public sealed record HolepunchClientOptions
     public TimeSpan BatchCoalescingWindow { get; init; } = TimeSpan.FromTicks(250);
 
     /// <summary>
-    /// Runs a peer's key agreement (tests: to hold it back). <see langword="null"/>: on the thread pool with the client's
-    /// own loop, inline with a given <see cref="Scheduler"/>.
+    /// Runs a peer's key agreement (tests: to hold it back). <see langword="null"/>: inline when it goes through OpenSSL
+    /// directly or with a given <see cref="Scheduler"/>, else (.NET's slower path) on the thread pool.
     /// </summary>
     internal Func<Func<Internal.PeerSeal?>, Task<Internal.PeerSeal?>>? KeyAgreementRunner { get; init; }
 

@@ -60,6 +60,20 @@ public sealed class KeyAgreementTests
         Assert.Empty(host.Peers.Items);
     }
 
+    [Fact]
+    public void OnItsOwnLoop_AClientAgreesOffTheLoopOnlyOnDotNetsSlowerPath()
+    {
+        // Through OpenSSL directly (~60 µs) an agreement runs inline; a thread-pool hop would cost more than it saves.
+        using var world = new ClientWorld();
+        using var loop = new Holepunch.Reactive.Time.InlineEventLoop(static _ => { });
+        var options = world.Options(world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10"));
+        using var core = new ClientCore(options, options.Transport!, ownsTransport: false, loop, ownsScheduler: true);
+
+        Assert.NotNull(core.PeerKeys);
+        Assert.Equal(!core.PeerKeys.IsDirect, core.AgreeKeys is not null);
+        Assert.Equal(OpenSslEcdh.IsAvailable, core.AgreeKeys is null);
+    }
+
     /// <summary>A host whose key agreements wait in the returned list for the test; the joiner's run inline as usual.</summary>
     private static (HolepunchClient Host, HolepunchClient Joiner, List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)> Agreements)
         HostHoldingItsAgreement(ClientWorld world)

@@ -54,8 +54,8 @@ internal sealed class PeerRegistry(ClientCore core)
         {
             if (core.AgreeKeys is { } agree)
             {
-                // A few hundred microseconds of public-key work: off the loop (and off the receive thread that brought
-                // the introduction), so the loop, and on a small machine the server's next introduction, go on.
+                // A few hundred microseconds of public-key work (.NET's path): off the loop (and off the receive thread
+                // that brought the introduction), so the loop, and on a small machine the server's next introduction, go on.
                 var pending = new PendingIntroduction(info);
                 _agreeing.Add(info.PeerName, pending);
                 var name = core.Name;
