@@ -83,4 +83,33 @@ internal static class Base64UrlText
         return true;
 #endif
     }
+
+    /// <summary>
+    /// Decodes the UTF-8 <paramref name="utf8"/> into an array rented from <see cref="ArrayPool{T}.Shared"/> (the caller
+    /// returns it), so a datagram's ciphertext needs no string; <see langword="null"/> when it is not base64url.
+    /// </summary>
+    public static byte[]? TryDecodeRented(ReadOnlySpan<byte> utf8, out int written)
+    {
+        written = 0;
+#if NET9_0_OR_GREATER
+        if (utf8.Length % 4 == 1 || !System.Buffers.Text.Base64Url.IsValid(utf8, out var length))
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        written = System.Buffers.Text.Base64Url.DecodeFromUtf8(utf8, buffer);
+        return buffer;
+#else
+        byte[] decoded = [];
+        if (!TryDecode(System.Text.Encoding.UTF8.GetString(utf8), ref decoded, out written))
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(written, 1));
+        decoded.AsSpan(0, written).CopyTo(buffer);
+        return buffer;
+#endif
+    }
 }

@@ -44,6 +44,14 @@ public static class MessageCodec
     public static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize = MaxUdpPayload) =>
         MessageDecoder.Decode(datagram, maxDatagramSize);
 
+    /// <summary>
+    /// Decodes one datagram as <see cref="Decode"/> does, except that a plain unreliable peer message or a sealed peer
+    /// datagram comes back as <paramref name="envelope"/> (the result is then <see langword="default"/>) without a message
+    /// object or a ciphertext string: the client's receive path, which routes them by their fields alone.
+    /// </summary>
+    internal static DecodeResult DecodeLean(ReadOnlySpan<byte> datagram, int maxDatagramSize, out PeerEnvelope envelope) =>
+        MessageDecoder.Decode(datagram, maxDatagramSize, out envelope);
+
     /// <summary>Encodes a message as one datagram into <paramref name="output"/>.</summary>
     /// <param name="message">The message.</param>
     /// <param name="output">Where the bytes go.</param>

@@ -44,12 +44,22 @@ internal ref struct MessageDecoder
     private List<Rejection>? _rejectedEntries;
     private ReadOnlySpan<byte> _datagram;
     private bool _isEntry;
+    private bool _lean;
+    private Range? _ciphertextText;
     private RejectionReason _failureReason;
     private string? _failureKey;
     private bool _hasEscapes;
 
-    public static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize)
+    public static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize) =>
+        Decode(datagram, maxDatagramSize, lean: false, out _);
+
+    /// <summary>As <see cref="Decode(ReadOnlySpan{byte}, int)"/>, with the two kinds of <see cref="PeerEnvelope"/> returned as one (see <see cref="MessageCodec.DecodeLean"/>).</summary>
+    public static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize, out PeerEnvelope envelope) =>
+        Decode(datagram, maxDatagramSize, lean: true, out envelope);
+
+    private static DecodeResult Decode(ReadOnlySpan<byte> datagram, int maxDatagramSize, bool lean, out PeerEnvelope envelope)
     {
+        envelope = default;
         if (datagram.Length > maxDatagramSize)
         {
             return DecodeResult.Rejected(new Rejection(RejectionReason.Oversize));
@@ -62,17 +72,23 @@ internal ref struct MessageDecoder
             return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
         }
 
-        return DecodeValidated(datagram, null, null);
+        return DecodeValidated(datagram, null, null, lean, out envelope);
     }
 
     /// <summary>
     /// Decodes UTF-8 already checked: a datagram, or one entry of a batch (which cannot hold another batch, and takes the
     /// batch's <c>sender</c> and <c>intended-recipient</c> when it names none).
     /// </summary>
-    private static DecodeResult DecodeValidated(ReadOnlySpan<byte> datagram, string? batchSender, string? batchRecipient)
+    private static DecodeResult DecodeValidated(ReadOnlySpan<byte> datagram, string? batchSender, string? batchRecipient) =>
+        DecodeValidated(datagram, batchSender, batchRecipient, lean: false, out _);
+
+    private static DecodeResult DecodeValidated(
+        ReadOnlySpan<byte> datagram, string? batchSender, string? batchRecipient, bool lean, out PeerEnvelope envelope)
     {
+        envelope = default;
         var isEntry = batchSender is not null;
         var decoder = default(MessageDecoder);
+        decoder._lean = lean;
         decoder._hasEscapes = datagram.Contains((byte)'\\');
         decoder._datagram = datagram;
         decoder._isEntry = isEntry;
@@ -98,7 +114,7 @@ internal ref struct MessageDecoder
                 return DecodeResult.Rejected(new Rejection(RejectionReason.MalformedJson));
             }
 
-            return decoder.Build();
+            return lean && decoder.TryBuildEnvelope(out envelope) ? default : decoder.Build();
         }
         catch (JsonException)
         {
@@ -159,7 +175,7 @@ internal ref struct MessageDecoder
             else if (reader.ValueTextEquals(WireNames.ChallengeResponse)) { reader.Read(); _challengeResponse = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.PeerKey)) { reader.Read(); _peerKey = ReadString(ref reader); }
             else if (reader.ValueTextEquals(WireNames.Nonce)) { reader.Read(); _nonce = ReadId(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Ciphertext)) { reader.Read(); _ciphertext = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Ciphertext)) { reader.Read(); ReadCiphertext(ref reader); }
             else if (!_isEntry && reader.ValueTextEquals(WireNames.Acks)) { reader.Read(); _acks = ReadAcks(ref reader); }
             else if (!_isEntry && reader.ValueTextEquals(WireNames.Messages)) { reader.Read(); _entries = ReadEntries(ref reader); }
             else
@@ -168,6 +184,56 @@ internal ref struct MessageDecoder
                 reader.Skip();
             }
         }
+    }
+
+    /// <summary>
+    /// The ciphertext: when decoding lean, where its text is (it is decoded straight from the datagram into an envelope,
+    /// see <see cref="TryBuildEnvelope"/>), else its string.
+    /// </summary>
+    private void ReadCiphertext(ref Utf8JsonReader reader)
+    {
+        if (_lean && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        {
+            var start = (int)reader.TokenStartIndex + 1;
+            _ciphertextText = start..(start + reader.ValueSpan.Length);
+            _ciphertext = default;
+            return;
+        }
+
+        _ciphertextText = null;
+        _ciphertext = ReadString(ref reader);
+    }
+
+    /// <summary>
+    /// A complete plain unreliable message or sealed datagram as an envelope; <see langword="false"/> for anything else,
+    /// which <see cref="Build"/> then decodes (or rejects) as usual, so both ways accept and refuse the same datagrams.
+    /// </summary>
+    private bool TryBuildEnvelope(out PeerEnvelope envelope)
+    {
+        envelope = default;
+        if (_hasType && _sender.Status == FieldStatus.Present && _recipient.Status == FieldStatus.Present)
+        {
+            if (_kind == MessageKind.UnreliablePeerMessage && _message.Status == FieldStatus.Present)
+            {
+                envelope = PeerEnvelope.Unreliable(_sender.Value, _recipient.Value, _message.Value);
+                return true;
+            }
+
+            if (_kind == MessageKind.SealedPeerDatagram && _nonce.Status == FieldStatus.Present && _ciphertextText is { } text
+                && Base64UrlText.TryDecodeRented(_datagram[text], out var length) is { } rented)
+            {
+                envelope = PeerEnvelope.Sealed(_sender.Value, _recipient.Value, _nonce.Value, rented, length);
+                return true;
+            }
+        }
+
+        if (_ciphertextText is { } ciphertext)
+        {
+            // Not an envelope after all: the message object takes the ciphertext as a string.
+            _ciphertext = new Field<string>(System.Text.Encoding.UTF8.GetString(_datagram[ciphertext]));
+        }
+
+        return false;
     }
 
     private DecodeResult Build()

@@ -6,6 +6,7 @@ using System.Reactive.Threading.Tasks;
 using System.Text.Json;
 using Holepunch.Reactive.Peers;
 using Holepunch.Reactive.Peers.Events;
+using Holepunch.Reactive.Peers.Internal;
 using Holepunch.Reactive.Protocol;
 
 namespace Holepunch.Reactive.Benchmarks.Load;
@@ -20,21 +21,35 @@ internal static class AllocationCases
     public static async Task<IReadOnlyList<CaseResult>> RunAsync(LoadOptions options)
     {
         var count = options.Quick ? 20_000 : 100_000;
-        await using var world = await FakeWorld.StartAsync().ConfigureAwait(false);
-        var receive = await Task.Run(() => Receive(world, count)).ConfigureAwait(false);
-        var send = await Task.Run(() => Send(world, count)).ConfigureAwait(false);
+        double receive, send, receiveSealed, sendSealed;
+        await using (var world = await FakeWorld.StartAsync(secure: false).ConfigureAwait(false))
+        {
+            receive = await Task.Run(() => Receive(world, count)).ConfigureAwait(false);
+            send = await Task.Run(() => Send(world, count)).ConfigureAwait(false);
+        }
+
+        await using (var world = await FakeWorld.StartAsync(secure: true).ConfigureAwait(false))
+        {
+            receiveSealed = await Task.Run(() => Receive(world, count)).ConfigureAwait(false);
+            sendSealed = await Task.Run(() => Send(world, count)).ConfigureAwait(false);
+        }
+
         var kept = Kept();
         return
         [
-            new("alloc-receive", Math.Round(receive, 1), "bytes/msg", null, null) { Note = $"64 B unreliable message, datagram to subscriber, {count:N0} messages" },
+            new("alloc-receive", Math.Round(receive, 1), "bytes/msg", null, null) { Note = $"64 B unreliable message, datagram to subscriber, {count:N0} messages (a Godot peer: plain)" },
+            new("alloc-receive-sealed", Math.Round(receiveSealed, 1), "bytes/msg", null, null) { Note = $"the same sealed, as between two of our clients, {count:N0} messages" },
             new("alloc-receive-kept", Math.Round(kept, 1), "bytes/msg", null, null) { Note = "what the subscriber keeps: the event, its PeerMessage and the JSON value" },
             new("alloc-send", Math.Round(send, 1), "bytes/msg", null, null) { Note = $"SendUnreliable of a prepared 64 B JsonElement, {count:N0} messages" },
+            new("alloc-send-sealed", Math.Round(sendSealed, 1), "bytes/msg", null, null) { Note = $"the same sealed, {count:N0} messages" },
         ];
     }
 
     private static double Receive(FakeWorld world, int count)
     {
-        var datagram = MessageCodec.EncodeToArray(new UnreliablePeerMessage("joiner", "room", Payloads.Json(64)));
+        // Every datagram made before the measurement (a sealed one each with its own nonce), so the fake peer allocates nothing.
+        var datagrams = world.Datagrams(MessageCodec.EncodeToArray(new UnreliablePeerMessage("joiner", "room", Payloads.Json(64))), count + (count / 10));
+        var next = 0;
         long received = 0;
         using var subscription = world.Host.UnreliableMessages.Subscribe(_ => Interlocked.Increment(ref received));
         void Run(int n)
@@ -47,7 +62,7 @@ internal static class AllocationCases
                 // At most 64 in flight: nothing is lost, so every datagram sent is one message received.
                 if (sent - (Interlocked.Read(ref received) - (target - n)) < 64 && sent < n)
                 {
-                    world.Peer.SendTo(datagram, SocketFlags.None, world.HostAddress);
+                    world.Peer.SendTo(datagrams[next++], SocketFlags.None, world.HostAddress);
                     sent++;
                 }
                 else
@@ -122,8 +137,11 @@ internal static class AllocationCases
         private long _peerReceived;
         private bool _stop;
 
-        private FakeWorld(Socket server, Socket peer, HolepunchClient host, SocketAddress hostAddress)
+        private readonly PeerSeal? _seal;
+
+        private FakeWorld(Socket server, Socket peer, HolepunchClient host, SocketAddress hostAddress, PeerSeal? seal)
         {
+            _seal = seal;
             _server = server;
             Peer = peer;
             Host = host;
@@ -156,7 +174,12 @@ internal static class AllocationCases
 
         public long PeerReceived => Interlocked.Read(ref _peerReceived);
 
-        public static async Task<FakeWorld> StartAsync()
+        /// <summary>The datagram <paramref name="count"/> times as the fake peer sends it: as is, or sealed each under the next nonce.</summary>
+        public byte[][] Datagrams(byte[] datagram, int count) =>
+            [.. Enumerable.Range(0, count).Select(_ => _seal is null ? datagram : MessageCodec.EncodeToArray(_seal.Seal(datagram)))];
+
+        /// <summary><paramref name="secure"/>: the fake peer announces a key and seals, as one of our clients does; else it is plain, as a Godot peer.</summary>
+        public static async Task<FakeWorld> StartAsync(bool secure)
         {
             var server = RawSocketCases.Bind();
             var peer = RawSocketCases.Bind();
@@ -170,19 +193,23 @@ internal static class AllocationCases
             var hosting = host.HostAsync("room");
             var buffer = new byte[65_536];
             EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-            server.ReceiveFrom(buffer, ref from);
+            var length = server.ReceiveFrom(buffer, ref from);
             var hostEndPoint = (IPEndPoint)from;
+            var hostKey = (MessageCodec.Decode(buffer.AsSpan(0, length)).Message as RegisteringServer)?.PeerKey;
             server.SendTo(MessageCodec.EncodeToArray(new ConfirmingRegistration("room")), hostEndPoint);
             await hosting.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
 
             var confirmed = host.PeerConfirmations.FirstAsync().ToTask();
-            server.SendTo(MessageCodec.EncodeToArray(new ProvidingPeerHandshakeInfo("room", "joiner", peerEndPoint, peerEndPoint)), hostEndPoint);
+            using var keys = secure ? new PeerKeyPair() : null;
+            var seal = secure ? keys!.TryAgree("joiner", "room", hostKey ?? throw new InvalidOperationException("The host announced no key.")) : null;
+            server.SendTo(MessageCodec.EncodeToArray(new ProvidingPeerHandshakeInfo("room", "joiner", peerEndPoint, peerEndPoint) { PeerKey = keys?.PublicKey }), hostEndPoint);
             EndPoint inquiryFrom = new IPEndPoint(IPAddress.Any, 0);
             peer.ReceiveFrom(buffer, ref inquiryFrom);
-            peer.SendTo(MessageCodec.EncodeToArray(new LocalGlobalInquiryResponse("joiner", "room", UsedGlobal: true)), hostEndPoint);
+            var answer = MessageCodec.EncodeToArray(new LocalGlobalInquiryResponse("joiner", "room", UsedGlobal: true));
+            peer.SendTo(seal is null ? answer : MessageCodec.EncodeToArray(seal.Seal(answer)), hostEndPoint);
             await confirmed.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             peer.ReceiveTimeout = 200;
-            return new FakeWorld(server, peer, host, hostEndPoint.Serialize());
+            return new FakeWorld(server, peer, host, hostEndPoint.Serialize(), seal);
         }
 
         public async ValueTask DisposeAsync()
@@ -190,6 +217,7 @@ internal static class AllocationCases
             await Host.DisposeAsync().ConfigureAwait(false);
             Volatile.Write(ref _stop, true);
             _peerThread.Join();
+            _seal?.Dispose();
             Peer.Dispose();
             _server.Dispose();
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reactive.Linq;
 using System.Text.Json;
 using Holepunch.Reactive.Peers;
 using Holepunch.Reactive.Testing.Network;
@@ -41,6 +42,27 @@ public sealed class SealedPeerTests
         Assert.DoesNotContain(hostSocket.Sent.Concat(joinerSocket.Sent), d => d.Text.Contains(Secret, StringComparison.Ordinal));
         Assert.Equal(0, host.Statistics.TotalDrops);
         Assert.Equal(0, joiner.Statistics.TotalDrops);
+    }
+
+    [Fact]
+    public async Task SealedUnreliableMessage_ReachesPacketObserversAsTheOpenedMessage()
+    {
+        // The receive path opens it without a message object; one is made for whoever observes packets.
+        using var world = new ClientWorld();
+        var (host, joiner, _, joining) = world.Connect(
+            world.Bind(world.AddNat(NatOptions.FullCone), "192.168.1.10"), world.Bind(world.AddNat(NatOptions.FullCone), "192.168.2.20"));
+        await joining;
+        var packets = new List<Holepunch.Reactive.Protocol.HolepunchMessage>();
+        var messages = new List<string>();
+        using var s1 = host.Events.OfType<Holepunch.Reactive.Peers.Events.PacketReceived>().Subscribe(p => packets.Add(p.Message));
+        using var s2 = host.UnreliableMessages.Subscribe(m => messages.Add(m.Message.GetString()!));
+
+        joiner.SendUnreliable("room", Json(Secret));
+        world.Run(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal([Secret], messages);
+        var packet = Assert.IsType<Holepunch.Reactive.Protocol.UnreliablePeerMessage>(Assert.Single(packets));
+        Assert.Equal(("joiner", "room", Secret), (packet.Sender, packet.IntendedRecipient, packet.Message.GetString()));
     }
 
     [Fact]

@@ -160,7 +160,8 @@ internal sealed partial class ClientCore : IDisposable
             .Select(d =>
             {
                 Interlocked.Increment(ref _received);
-                return new Inbound(MessageCodec.Decode(d.Payload.Span, maxSize), d.RemoteEndPoint);
+                var result = MessageCodec.DecodeLean(d.Payload.Span, maxSize, out var envelope);
+                return new Inbound(result, d.RemoteEndPoint, envelope);
             });
         _inbound = decoded.DeliverOn(Scheduler, _ownsScheduler, OnInbound, OnTransportFailed, OnTransportCompleted);
     }
@@ -388,6 +389,18 @@ internal sealed partial class ClientCore : IDisposable
     {
         try
         {
+            if (inbound.Envelope.Kind != MessageKind.Unknown)
+            {
+                if (!inbound.From.Equals(RendezvousEndPoint))
+                {
+                    Registry.Handle(inbound.Envelope, inbound.From);
+                    return;
+                }
+
+                // A peer's message from the server's address: judged as a message, as any other datagram from there.
+                inbound = inbound with { Result = DecodeResult.Success(inbound.Envelope.ToMessage()) };
+            }
+
             var result = inbound.Result;
             if (!result.IsSuccess)
             {
@@ -433,6 +446,10 @@ internal sealed partial class ClientCore : IDisposable
             Drop("handler-fault");
             LogHandlerFault(e);
         }
+        finally
+        {
+            inbound.Envelope.Release();
+        }
     }
 
     /// <summary>Counts a datagram that passed the acceptance rules and publishes <see cref="PacketReceived"/>.</summary>
@@ -442,6 +459,16 @@ internal sealed partial class ClientCore : IDisposable
         if (Volatile.Read(ref _packetObservers) > 0)
         {
             _events.OnNext(new PacketReceived(message, from));
+        }
+    }
+
+    /// <summary>As <see cref="Accept(HolepunchMessage, IPEndPoint)"/>; the message object is made only when someone observes it.</summary>
+    public void Accept(in PeerEnvelope envelope, IPEndPoint from)
+    {
+        Interlocked.Increment(ref _accepted);
+        if (Volatile.Read(ref _packetObservers) > 0)
+        {
+            _events.OnNext(new PacketReceived(envelope.ToMessage(), from));
         }
     }
 
@@ -460,5 +487,6 @@ internal sealed partial class ClientCore : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection terminated: {Reason}")]
     private partial void LogTerminated(string reason, Exception? error);
 
-    private readonly record struct Inbound(DecodeResult Result, IPEndPoint From);
+    /// <summary>A decoded datagram: a message (or its rejection) in <see cref="Result"/>, or a peer's <see cref="Envelope"/>.</summary>
+    private readonly record struct Inbound(DecodeResult Result, IPEndPoint From, PeerEnvelope Envelope);
 }

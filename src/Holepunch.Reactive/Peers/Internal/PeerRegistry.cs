@@ -147,42 +147,59 @@ internal sealed class PeerRegistry(ClientCore core)
     /// </summary>
     public void Handle(PeerOriginatedMessage message, IPEndPoint from)
     {
-        if (!string.Equals(message.IntendedRecipient, core.Name, StringComparison.Ordinal))
+        if (Route(message.Sender, message.IntendedRecipient, from, out var agreeing) is { } session)
         {
-            core.Drop("wrong-recipient");
+            Deliver(session, message, from, session.DirectPathFrom(from));
+        }
+        else if (agreeing is not null)
+        {
+            Hold(agreeing, message, from);
+        }
+    }
+
+    /// <summary>
+    /// A plain unreliable message or a sealed datagram decoded without a message object (the receive path's common
+    /// case): accepted, opened and delivered by the same rules as <see cref="Handle(PeerOriginatedMessage, IPEndPoint)"/>.
+    /// </summary>
+    public void Handle(in PeerEnvelope envelope, IPEndPoint from)
+    {
+        if (Route(envelope.Sender, envelope.Recipient, from, out var agreeing) is not { } session)
+        {
+            if (agreeing is not null)
+            {
+                Hold(agreeing, envelope.ToMessage(), from);
+            }
+
             return;
         }
 
-        if (!_sessions.TryGetValue(message.Sender, out var session))
+        var via = session.DirectPathFrom(from);
+        if (envelope.Kind == MessageKind.UnreliablePeerMessage)
         {
-            if (_agreeing.TryGetValue(message.Sender, out var agreeing) && agreeing.IsRecordedAddress(from))
+            if (session.Seal is not null)
             {
-                // The peer was quicker to agree its keys than we are: its datagram waits for ours.
-                if (!agreeing.TryHold(message, from))
-                {
-                    core.Drop("held-while-agreeing-full");
-                }
-
+                core.Drop("unsealed-from-secure-peer");
                 return;
             }
 
-            core.Drop("unknown-sender");
+            core.Accept(envelope, from);
+            session.HandleUnreliable(envelope.Message, via);
             return;
         }
 
-        if (!session.IsRecordedAddress(from))
+        if (session.Seal is not { } seal)
         {
-            core.Drop("unrecorded-address");
+            core.Drop("sealed-from-plain-peer");
             return;
         }
 
-        if (Open(session, message) is not { } opened)
+        if (seal.TryOpen(envelope.Nonce, envelope.SealedBytes, out var plaintext) is { } refusal)
         {
+            core.Drop(refusal);
             return;
         }
 
-        core.Accept(opened, from);
-        session.Handle(opened, session.DirectPathFrom(from));
+        DeliverOpened(session, envelope.Sender, plaintext, from, via);
     }
 
     /// <summary>
@@ -212,57 +229,122 @@ internal sealed class PeerRegistry(ClientCore core)
             return;
         }
 
-        if (Open(session, message) is not { } opened)
-        {
-            return;
-        }
-
-        core.Accept(opened, core.RendezvousEndPoint);
-        session.Handle(opened, relay);
+        Deliver(session, message, core.RendezvousEndPoint, relay);
     }
 
     /// <summary>
-    /// The message to handle from a peer that passed the routing checks: as is from a plain peer; from a peer with
-    /// session keys, only the authentic, fresh content of a sealed datagram whose inner routing matches the outer.
-    /// <see langword="null"/> (counted) otherwise.
+    /// The session a datagram from <paramref name="sender"/> to <paramref name="recipient"/> belongs to, when it names us
+    /// and comes from one of the peer's recorded addresses; otherwise <see langword="null"/>, counted, or with
+    /// <paramref name="agreeing"/> set when the peer's keys are still being agreed (the datagram waits for them).
     /// </summary>
-    private PeerOriginatedMessage? Open(PeerSession session, PeerOriginatedMessage message)
+    private PeerSession? Route(string sender, string recipient, IPEndPoint from, out PendingIntroduction? agreeing)
+    {
+        agreeing = null;
+        if (!string.Equals(recipient, core.Name, StringComparison.Ordinal))
+        {
+            core.Drop("wrong-recipient");
+            return null;
+        }
+
+        if (!_sessions.TryGetValue(sender, out var session))
+        {
+            if (_agreeing.TryGetValue(sender, out var pending) && pending.IsRecordedAddress(from))
+            {
+                // The peer was quicker to agree its keys than we are: its datagram waits for ours.
+                agreeing = pending;
+                return null;
+            }
+
+            core.Drop("unknown-sender");
+            return null;
+        }
+
+        if (!session.IsRecordedAddress(from))
+        {
+            core.Drop("unrecorded-address");
+            return null;
+        }
+
+        return session;
+    }
+
+    private void Hold(PendingIntroduction agreeing, PeerOriginatedMessage message, IPEndPoint from)
+    {
+        if (!agreeing.TryHold(message, from))
+        {
+            core.Drop("held-while-agreeing-full");
+        }
+    }
+
+    /// <summary>
+    /// Delivers a routed datagram that came by <paramref name="via"/>: as is from a plain peer; from a peer with session
+    /// keys, only the authentic, fresh content of a sealed datagram (see <see cref="DeliverOpened"/>). Anything else is
+    /// counted.
+    /// </summary>
+    private void Deliver(PeerSession session, PeerOriginatedMessage message, IPEndPoint from, IPeerPath via)
     {
         if (session.Seal is not { } seal)
         {
             if (message is SealedPeerDatagram)
             {
                 core.Drop("sealed-from-plain-peer");
-                return null;
+                return;
             }
 
-            return message;
+            core.Accept(message, from);
+            session.Handle(message, via);
+            return;
         }
 
         if (message is not SealedPeerDatagram sealedDatagram)
         {
             core.Drop("unsealed-from-secure-peer");
-            return null;
+            return;
         }
 
         if (seal.TryOpen(sealedDatagram, out var plaintext) is { } refusal)
         {
             core.Drop(refusal);
-            return null;
+            return;
         }
 
-        var inner = MessageCodec.Decode(plaintext, core.Options.MaxDatagramSize);
-        if (inner.Message is not PeerOriginatedMessage opened
-            || opened is SealedPeerDatagram or RelayDatagram
-            || !string.Equals(opened.Sender, message.Sender, StringComparison.Ordinal)
-            || !string.Equals(opened.IntendedRecipient, core.Name, StringComparison.Ordinal))
-        {
-            core.Drop("bad-sealed-payload");
-            return null;
-        }
-
-        return opened;
+        DeliverOpened(session, message.Sender, plaintext, from, via);
     }
+
+    /// <summary>
+    /// The datagram a sealed one carried: delivered when it is a peer message (not sealed or relayed again) whose routing
+    /// matches the outer datagram's; a plain unreliable message without a message object.
+    /// </summary>
+    private void DeliverOpened(PeerSession session, string sender, ReadOnlySpan<byte> plaintext, IPEndPoint from, IPeerPath via)
+    {
+        var inner = MessageCodec.DecodeLean(plaintext, core.Options.MaxDatagramSize, out var envelope);
+        try
+        {
+            if (envelope.Kind == MessageKind.UnreliablePeerMessage && IsFromTo(envelope.Sender, envelope.Recipient, sender))
+            {
+                core.Accept(envelope, from);
+                session.HandleUnreliable(envelope.Message, via);
+            }
+            else if (envelope.Kind == MessageKind.Unknown
+                && inner.Message is PeerOriginatedMessage opened and not (SealedPeerDatagram or RelayDatagram)
+                && IsFromTo(opened.Sender, opened.IntendedRecipient, sender))
+            {
+                core.Accept(opened, from);
+                session.Handle(opened, via);
+            }
+            else
+            {
+                core.Drop("bad-sealed-payload");
+            }
+        }
+        finally
+        {
+            envelope.Release();
+        }
+    }
+
+    private bool IsFromTo(string innerSender, string innerRecipient, string outerSender) =>
+        string.Equals(innerSender, outerSender, StringComparison.Ordinal) && string.Equals(innerRecipient, core.Name, StringComparison.Ordinal);
 
     public void OnConfirmed(PeerSession session)
     {

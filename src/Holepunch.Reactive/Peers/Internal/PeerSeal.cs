@@ -84,12 +84,22 @@ internal sealed class PeerSeal : IDisposable
     {
         plaintext = default;
         // Decoded into a reused buffer: the sealed bytes are opened at once.
-        if (!Base64UrlText.TryDecode(datagram.Ciphertext, ref _received, out var sealedLength) || sealedLength < TagSize)
+        if (!Base64UrlText.TryDecode(datagram.Ciphertext, ref _received, out var sealedLength))
         {
             return "bad-sealed-datagram";
         }
 
-        ReadOnlySpan<byte> sealedBytes = _received.AsSpan(0, sealedLength);
+        return TryOpen(datagram.Nonce, _received.AsSpan(0, sealedLength), out plaintext);
+    }
+
+    /// <summary>Opens the sealed bytes (ciphertext and tag) of a datagram sealed under <paramref name="nonce"/>, as above.</summary>
+    public string? TryOpen(long nonce, ReadOnlySpan<byte> sealedBytes, out ReadOnlySpan<byte> plaintext)
+    {
+        plaintext = default;
+        if (sealedBytes.Length < TagSize)
+        {
+            return "bad-sealed-datagram";
+        }
 
         var length = sealedBytes.Length - TagSize;
         if (_opened.Length < length)
@@ -99,11 +109,11 @@ internal sealed class PeerSeal : IDisposable
 
         var opened = _opened.AsSpan(0, length);
         Span<byte> iv = stackalloc byte[NonceSize];
-        WriteNonce(iv, datagram.Nonce);
+        WriteNonce(iv, nonce);
         Span<byte> associated = stackalloc byte[_receivePrefix.Length + MaxNonceDigits];
         try
         {
-            _receive.Decrypt(iv, sealedBytes[..length], sealedBytes[length..], opened, AssociatedData(_receivePrefix, datagram.Nonce, associated));
+            _receive.Decrypt(iv, sealedBytes[..length], sealedBytes[length..], opened, AssociatedData(_receivePrefix, nonce, associated));
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -111,7 +121,7 @@ internal sealed class PeerSeal : IDisposable
         }
 
         // Only an authentic datagram moves the window, so forgeries cannot push genuine traffic out of it.
-        if (!_seen.TryAccept(datagram.Nonce))
+        if (!_seen.TryAccept(nonce))
         {
             return "replayed-sealed-datagram";
         }

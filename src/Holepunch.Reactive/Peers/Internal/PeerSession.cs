@@ -94,10 +94,7 @@ internal sealed class PeerSession
     /// <summary>Handles an accepted datagram that came by <paramref name="via"/>; answers go back the same way.</summary>
     public void Handle(PeerOriginatedMessage message, IPeerPath via)
     {
-        if (!IsConfirmed)
-        {
-            _heard.Add(via);
-        }
+        Heard(via);
 
         switch (message)
         {
@@ -126,7 +123,7 @@ internal sealed class PeerSession
                 _checkReply?.TrySetResult(true);
                 break;
             case UnreliablePeerMessage unreliable:
-                _core.Emit(new UnreliableMessageReceived(new PeerMessage(Name, unreliable.Message, IsReliable: false, MessageId: null)));
+                EmitUnreliable(unreliable.Message);
                 break;
             case ReliablePeerMessage reliable:
                 Reliable.OnReceived(reliable, via);
@@ -141,6 +138,13 @@ internal sealed class PeerSession
                 _core.Drop("unexpected-peer-message");
                 break;
         }
+    }
+
+    /// <summary>Handles an accepted unreliable message decoded without a message object, as <see cref="Handle"/> would.</summary>
+    public void HandleUnreliable(System.Text.Json.JsonElement message, IPeerPath via)
+    {
+        Heard(via);
+        EmitUnreliable(message);
     }
 
     /// <summary>Sends one encoded peer message: into this turn's batch when the peer takes batches, else alone at once.</summary>
@@ -192,6 +196,17 @@ internal sealed class PeerSession
     /// A batch, whose envelope passed the routing checks: each acknowledgement and each message as if it came alone, in
     /// order. An entry the codec left out, or one that names another sender or recipient than the envelope, is counted.
     /// </summary>
+    private void Heard(IPeerPath via)
+    {
+        if (!IsConfirmed)
+        {
+            _heard.Add(via);
+        }
+    }
+
+    private void EmitUnreliable(System.Text.Json.JsonElement message) =>
+        _core.Emit(new UnreliableMessageReceived(new PeerMessage(Name, message, IsReliable: false, MessageId: null)));
+
     private void HandleBatch(PeerBatch batch, IPeerPath via)
     {
         for (var i = 0; i < batch.Rejected.Count; i++)
