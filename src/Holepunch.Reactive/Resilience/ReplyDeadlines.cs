@@ -4,7 +4,7 @@ using System.Reactive.Disposables;
 namespace Holepunch.Reactive.Resilience;
 
 /// <summary>
-/// The reply timeouts of one <see cref="RequestRunner"/> with a single timer: every attempt waits the same time, so
+/// The reply timeouts of one <see cref="RequestRunner"/> (its attempts, and first attempts its callers send themselves) with a single timer: every attempt waits the same time, so
 /// deadlines come in the order the attempts started, and one timer armed for the earliest pending deadline serves them
 /// all, each timing out exactly at its own deadline. Used only on the runner's scheduler.
 /// </summary>
@@ -16,15 +16,15 @@ namespace Holepunch.Reactive.Resilience;
 /// </remarks>
 internal sealed class ReplyDeadlines(IScheduler scheduler)
 {
-    private readonly Queue<ReplyWaiter> _waiting = new();
+    private readonly Queue<IReplyDeadline> _waiting = new();
     private bool _armed;
     private bool _expiring;
 
     /// <summary>Times <paramref name="waiter"/> out at its deadline unless it completes before.</summary>
-    public void Watch(ReplyWaiter waiter)
+    public void Watch(IReplyDeadline waiter)
     {
         // Answered attempts at the front are dropped as new ones come, so the queue holds about one timeout's worth.
-        while (_waiting.TryPeek(out var head) && head.Task.IsCompleted)
+        while (_waiting.TryPeek(out var head) && head.IsSettled)
         {
             _waiting.Dequeue();
         }
@@ -55,7 +55,7 @@ internal sealed class ReplyDeadlines(IScheduler scheduler)
         {
             // Expiring an attempt runs the next one inline (which may watch a new waiter): arm only once, at the end.
             var now = scheduler.Now;
-            while (_waiting.TryPeek(out var head) && (head.Task.IsCompleted || head.Deadline <= now))
+            while (_waiting.TryPeek(out var head) && (head.IsSettled || head.Deadline <= now))
             {
                 _waiting.Dequeue();
                 head.Expire();
@@ -66,7 +66,7 @@ internal sealed class ReplyDeadlines(IScheduler scheduler)
             _expiring = false;
         }
 
-        while (_waiting.TryPeek(out var next) && next.Task.IsCompleted)
+        while (_waiting.TryPeek(out var next) && next.IsSettled)
         {
             _waiting.Dequeue();
         }

@@ -1,11 +1,13 @@
 namespace Holepunch.Reactive.Resilience;
 
 /// <summary>One attempt's wait for its reply: completes with the reply, or times out at <see cref="Deadline"/>, or is cancelled.</summary>
-internal sealed class ReplyWaiter(DateTimeOffset deadline) : TaskCompletionSource
+internal sealed class ReplyWaiter(DateTimeOffset deadline) : TaskCompletionSource, IReplyDeadline
 {
     public DateTimeOffset Deadline { get; } = deadline;
 
     public CancellationTokenRegistration Registration { get; set; }
+
+    public bool IsSettled => Task.IsCompleted;
 
     /// <summary>The reply task completed: pass its outcome on.</summary>
     public void Complete(Task reply)

@@ -74,6 +74,47 @@ internal sealed class RequestRunner
 
     public RequestRetryOptions Options { get; }
 
+    /// <summary>
+    /// Whether a caller may send a request's first attempt itself, watch it with <see cref="WatchFirstAttempt"/> and
+    /// leave only the rest to <see cref="ResendAsync"/>: when there are no pauses between attempts, so the resends
+    /// follow the first attempt's timeout at once, as they would in <see cref="RunAsync"/>.
+    /// </summary>
+    public bool LetsCallersSendTheFirstAttempt => !_pausesBetweenAttempts;
+
+    /// <summary>The deadline of a first attempt sent now.</summary>
+    public DateTimeOffset FirstAttemptDeadline => _scheduler.Now + _replyTimeout;
+
+    /// <summary>Times out a first attempt the caller sent (see <see cref="LetsCallersSendTheFirstAttempt"/>) on the runner's one timer. Runs on the scheduler.</summary>
+    public void WatchFirstAttempt(IReplyDeadline attempt) => _deadlines.Watch(attempt);
+
+    /// <summary>
+    /// The attempts after a first one that timed out (see <see cref="LetsCallersSendTheFirstAttempt"/>), as
+    /// <see cref="RunAsync"/> makes them; faults with <see cref="TimeoutException"/> at once when there are none.
+    /// </summary>
+    public async Task<T> ResendAsync<T>(Action<int> send, Task<T> reply, CancellationToken cancellationToken)
+    {
+        if (reply.IsCompleted)
+        {
+            return await reply.ConfigureAwait(false);
+        }
+
+        if (_pausesBetweenAttempts)
+        {
+            throw new InvalidOperationException("With pauses between attempts the runner makes every attempt (RunAsync).");
+        }
+
+        if (_resends is null)
+        {
+            throw new TimeoutException("No reply to the only attempt.");
+        }
+
+        await _resends.ExecuteAsync(
+            static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
+            new Attempts<T>(this, send, reply, firstAttempt: 1),
+            cancellationToken).ConfigureAwait(false);
+        return await reply.ConfigureAwait(false);
+    }
+
     /// <summary>Runs a request.</summary>
     /// <param name="send">Sends one attempt; gets the attempt's number, from 0.</param>
     /// <param name="reply">Completes when the reply arrives (must complete inline, not on another thread).</param>
@@ -110,11 +151,7 @@ internal sealed class RequestRunner
                 // Not answered in time: Polly drives the resends.
             }
 
-            await _resends.ExecuteAsync(
-                static async (s, token) => await s.RunOneAsync(token).ConfigureAwait(false),
-                state,
-                cancellationToken).ConfigureAwait(false);
-            return await reply.ConfigureAwait(false);
+            return await ResendAsync(send, reply, cancellationToken).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -183,9 +220,9 @@ internal sealed class RequestRunner
         return waiter.Task;
     }
 
-    private sealed class Attempts<T>(RequestRunner runner, Action<int> send, Task<T> reply)
+    private sealed class Attempts<T>(RequestRunner runner, Action<int> send, Task<T> reply, int firstAttempt = 0)
     {
-        private int _attempt;
+        private int _attempt = firstAttempt;
 
         public async Task RunOneAsync(CancellationToken cancellationToken)
         {

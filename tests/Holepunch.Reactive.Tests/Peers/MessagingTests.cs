@@ -204,6 +204,29 @@ public sealed partial class MessagingTests
     }
 
     [Fact]
+    public async Task SendReliableAsync_CancelledDuringItsFirstAttempt_IsCancelledAndNeverResent()
+    {
+        // The first attempt is sent and timed by the channel itself, before any retry pipeline exists.
+        var (world, _, joiner) = await ConnectedAsync();
+        using var scope = world;
+        SetLoss(world, 1.0);
+        using var cancellation = new CancellationTokenSource();
+        var timedOut = 0;
+        using var s = joiner.Events.OfType<ReliableMessageTimedOut>().Subscribe(_ => timedOut++);
+
+        var sending = joiner.SendReliableAsync("room", Json(1), cancellation.Token);
+        world.Run(TimeSpan.FromMilliseconds(300));
+        var sentBefore = world.Network.Statistics.Sent;
+        cancellation.Cancel();
+        world.Run(TimeSpan.FromSeconds(5));
+
+        var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        Assert.Equal(cancellation.Token, cancelled.CancellationToken);
+        Assert.True(world.Network.Statistics.Sent - sentBefore <= 1, "no resend after cancellation (a peer check may still go out)");
+        Assert.Equal(0, timedOut);
+    }
+
+    [Fact]
     public async Task TypedMessages_RoundTripThroughSourceGeneratedMetadata()
     {
         var (world, host, joiner) = await ConnectedAsync();

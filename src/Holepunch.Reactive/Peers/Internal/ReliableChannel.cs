@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Holepunch.Reactive.Peers.Events;
 using Holepunch.Reactive.Protocol;
+using Holepunch.Reactive.Resilience;
 
 namespace Holepunch.Reactive.Peers.Internal;
 
@@ -12,7 +13,7 @@ internal sealed class ReliableChannel : IDisposable
 {
     private readonly ClientCore _core;
     private readonly PeerSession _session;
-    private readonly Dictionary<long, TaskCompletionSource<bool>> _pending = [];
+    private readonly Dictionary<long, Outgoing> _pending = [];
     private readonly ReceiveWindow _window;
     private readonly OrderedReassembly<PeerMessage>? _ordered;
     private long _nextId;
@@ -31,7 +32,11 @@ internal sealed class ReliableChannel : IDisposable
 
     public int PendingCount => _pending.Count;
 
-    /// <summary>Sends one reliable message; <paramref name="completion"/> gets the receipt or the failure.</summary>
+    /// <summary>
+    /// Sends one reliable message; <paramref name="completion"/> gets the receipt or the failure. Without pauses between
+    /// attempts (the default) the first attempt is sent and timed here, with nothing allocated beyond the message's own
+    /// record, and the retry pipeline takes over only if it times out; otherwise the pipeline makes every attempt.
+    /// </summary>
     public void Send(JsonElement message, TaskCompletionSource<DeliveryReceipt> completion, CancellationToken cancellationToken)
     {
         if (_closed || _session.Path is null)
@@ -47,19 +52,42 @@ internal sealed class ReliableChannel : IDisposable
             return;
         }
 
-        _ = SendAsync(_nextId++, message, completion, cancellationToken);
+        // Encoded once, re-sent as is; each attempt goes through the path of the moment.
+        var id = _nextId++;
+        var datagram = _core.EncodeToArray(new ReliablePeerMessage(_core.Name, _session.Name, id, message));
+        var outgoing = new Outgoing(this, id, message, datagram, completion, _core.Scheduler.Now.UtcTicks, cancellationToken);
+        _pending.Add(id, outgoing);
+        var runner = _core.ReliableRunner;
+        if (!runner.LetsCallersSendTheFirstAttempt)
+        {
+            _ = SendThroughRunnerAsync(outgoing, resend: false);
+            return;
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            outgoing.Registration = cancellationToken.Register(static state => ((Outgoing)state!).CancelOnLoop(), outgoing);
+        }
+
+        outgoing.SendAttempt(0);
+        outgoing.Deadline = runner.FirstAttemptDeadline;
+        runner.WatchFirstAttempt(outgoing);
     }
 
     public void OnAcknowledged(long id)
     {
-        if (_pending.TryGetValue(id, out var acknowledged))
-        {
-            acknowledged.TrySetResult(true);
-        }
-        else
+        if (!_pending.TryGetValue(id, out var acknowledged))
         {
             // An acknowledgement for another copy of a message already settled.
             _core.Drop("stale-acknowledgement");
+        }
+        else if (acknowledged.Resending is { } resending)
+        {
+            resending.TrySetResult(true);
+        }
+        else
+        {
+            Delivered(acknowledged);
         }
     }
 
@@ -99,9 +127,18 @@ internal sealed class ReliableChannel : IDisposable
     {
         _closed = true;
         Dispose();
-        foreach (var pending in _pending.Values)
+        foreach (var pending in _pending.Values.ToList())
         {
-            pending.TrySetException(error);
+            if (pending.Resending is { } resending)
+            {
+                // The pipeline ends with the error and settles the message.
+                resending.TrySetException(error);
+            }
+            else
+            {
+                Settle(pending);
+                pending.Completion.TrySetException(error);
+            }
         }
     }
 
@@ -109,13 +146,43 @@ internal sealed class ReliableChannel : IDisposable
 
     private void Deliver(PeerMessage message) => _core.Emit(new ReliableMessageReceived(message));
 
-    private async Task SendAsync(long id, JsonElement message, TaskCompletionSource<DeliveryReceipt> completion, CancellationToken cancellationToken)
+    private void Settle(Outgoing outgoing)
     {
-        // Encoded once, re-sent as is; each attempt goes through the path of the moment.
-        var datagram = _core.EncodeToArray(new ReliablePeerMessage(_core.Name, _session.Name, id, message));
-        var acknowledged = new TaskCompletionSource<bool>();
-        _pending.Add(id, acknowledged);
-        var started = _core.Scheduler.Now.UtcTicks;
+        outgoing.IsSettled = true;
+        outgoing.Registration.Dispose();
+        _pending.Remove(outgoing.Id);
+    }
+
+    private void Delivered(Outgoing outgoing)
+    {
+        Settle(outgoing);
+        var roundTrip = TimeSpan.FromTicks(_core.Scheduler.Now.UtcTicks - outgoing.Started);
+        _core.Emit(new ReliableMessageDelivered(_session.Name, outgoing.Id, outgoing.Message, roundTrip));
+        outgoing.Completion.TrySetResult(new DeliveryReceipt(_session.Name, outgoing.Id, roundTrip));
+    }
+
+    /// <summary>The first attempt, sent by <see cref="Send"/>, timed out: the retry pipeline makes the rest.</summary>
+    private void OnFirstAttemptExpired(Outgoing outgoing)
+    {
+        outgoing.Registration.Dispose();
+        _ = SendThroughRunnerAsync(outgoing, resend: true);
+    }
+
+    /// <summary>The caller cancelled a message whose first attempt is still out. Runs on the scheduler.</summary>
+    private void OnCancelled(Outgoing outgoing)
+    {
+        if (!outgoing.IsSettled && outgoing.Resending is null)
+        {
+            Settle(outgoing);
+            outgoing.Completion.TrySetCanceled(outgoing.CancellationToken);
+        }
+    }
+
+    /// <summary>Every attempt (<paramref name="resend"/> false), or those after a first one that timed out, through the retry pipeline.</summary>
+    private async Task SendThroughRunnerAsync(Outgoing outgoing, bool resend)
+    {
+        var (id, message, completion, cancellationToken) = (outgoing.Id, outgoing.Message, outgoing.Completion, outgoing.CancellationToken);
+        var acknowledged = outgoing.Resending = new TaskCompletionSource<bool>();
 
         // A caller's token gets a source of its own, cancelled on the client's scheduler (the caller cancels from its own
         // thread); without one, the session's token is enough and nothing is allocated for it.
@@ -146,19 +213,12 @@ internal sealed class ReliableChannel : IDisposable
             (_core.Scheduler, cancellation));
         try
         {
-            await _core.ReliableRunner.RunAsync(
-                _ =>
-                {
-                    if (_session.Path is { } path)
-                    {
-                        _session.SendDatagram(datagram, path);
-                    }
-                },
-                acknowledged.Task,
-                cancellation?.Token ?? _session.Cancellation).ConfigureAwait(false);
-            var receipt = new DeliveryReceipt(_session.Name, id, TimeSpan.FromTicks(_core.Scheduler.Now.UtcTicks - started));
-            _core.Emit(new ReliableMessageDelivered(_session.Name, id, message, receipt.RoundTripTime));
-            completion.TrySetResult(receipt);
+            Action<int> send = outgoing.SendAttempt;
+            var token = cancellation?.Token ?? _session.Cancellation;
+            await (resend
+                ? _core.ReliableRunner.ResendAsync(send, acknowledged.Task, token)
+                : _core.ReliableRunner.RunAsync(send, acknowledged.Task, token)).ConfigureAwait(false);
+            Delivered(outgoing);
         }
         catch (TimeoutException)
         {
@@ -181,7 +241,70 @@ internal sealed class ReliableChannel : IDisposable
         }
         finally
         {
-            _pending.Remove(id);
+            Settle(outgoing);
+        }
+    }
+
+    /// <summary>
+    /// One reliable message on its way: its encoded datagram, its caller's completion, and while the first attempt is
+    /// out, that attempt's deadline on the runner's timer.
+    /// </summary>
+    private sealed class Outgoing(
+        ReliableChannel channel, long id, JsonElement message, byte[] datagram, TaskCompletionSource<DeliveryReceipt> completion,
+        long started, CancellationToken cancellationToken) : IReplyDeadline
+    {
+        public long Id { get; } = id;
+
+        public JsonElement Message { get; } = message;
+
+        public TaskCompletionSource<DeliveryReceipt> Completion { get; } = completion;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public long Started { get; } = started;
+
+        public DateTimeOffset Deadline { get; set; }
+
+        /// <summary>Acknowledged, failed or cancelled, or handed to the retry pipeline (which then times it).</summary>
+        public bool IsSettled
+        {
+            get => field || Resending is not null;
+            set;
+        }
+
+        /// <summary>Set once the retry pipeline sends the message: completes with its acknowledgement.</summary>
+        public TaskCompletionSource<bool>? Resending { get; set; }
+
+        /// <summary>The caller's cancellation while the first attempt is out.</summary>
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void SendAttempt(int attempt)
+        {
+            if (channel._session.Path is { } path)
+            {
+                channel._session.SendDatagram(datagram, path);
+            }
+        }
+
+        public void Expire()
+        {
+            if (!IsSettled)
+            {
+                channel.OnFirstAttemptExpired(this);
+            }
+        }
+
+        /// <summary>From the caller's thread: the cancellation is handled on the client's scheduler.</summary>
+        public void CancelOnLoop()
+        {
+            try
+            {
+                System.Reactive.Concurrency.Scheduler.Schedule(channel._core.Scheduler, () => channel.OnCancelled(this));
+            }
+            catch (ObjectDisposedException)
+            {
+                // The client's loop is gone (closed): the send has failed already; nothing to cancel.
+            }
         }
     }
 }
