@@ -121,6 +121,31 @@ public static class MessageCodec
         }
     }
 
+    /// <summary>
+    /// Encodes the <see cref="RelayDatagram"/> that carries <paramref name="payload"/>, a peer datagram this codec encoded
+    /// (a JSON object), without parsing it: the bytes <see cref="Encode"/> writes for the same record.
+    /// </summary>
+    internal static void EncodeRelayDatagram(string sender, string recipient, string relayToken, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
+    {
+        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
+        writer.Reset(output);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WriteString(WireNames.Type, WireNames.RelayDatagram);
+            writer.WriteString(WireNames.RelayToken, relayToken);
+            WriteRouting(writer, sender, recipient);
+            writer.WritePropertyName(WireNames.Payload);
+            writer.WriteRawValue(payload, skipInputValidation: true);
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(NullBufferWriter.Instance);
+        }
+    }
+
     /// <summary>Encodes a message as one datagram into a new array.</summary>
     /// <param name="message">The message.</param>
     /// <returns>The datagram.</returns>

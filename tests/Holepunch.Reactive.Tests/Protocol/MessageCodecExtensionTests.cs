@@ -167,6 +167,18 @@ public class MessageCodecExtensionTests
             Encoding.UTF8.GetString(MessageCodec.EncodeToArray(datagram)));
     }
 
+    [Theory]
+    [InlineData("""{"type":"peer-check","sender":"room","intended-recipient":"joiner"}""")]
+    [InlineData("""{"type":"sealed-peer-datagram","sender":"room","intended-recipient":"joiner","nonce":3,"ciphertext":"AAEC"}""")]
+    public void RelayDatagramAroundAnEncodedDatagram_IsTheRecordsEncoding(string payload)
+    {
+        // The client's relay path wraps what it would send directly without parsing it.
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        MessageCodec.EncodeRelayDatagram("room", "", "tok", Encoding.UTF8.GetBytes(payload), output);
+
+        Assert.Equal(MessageCodec.EncodeToArray(new RelayDatagram("room", "", "tok", Json(payload))), output.WrittenSpan.ToArray());
+    }
+
     [Fact]
     public void RelayDatagram_ForwardedWithAnotherRecipient_KeepsThePayloadByteForByte()
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Holepunch.Reactive.Protocol;
 
 namespace Holepunch.Reactive.Peers.Internal;
@@ -10,6 +9,8 @@ namespace Holepunch.Reactive.Peers.Internal;
 /// </summary>
 internal sealed class RelayPath(ClientCore core, string token, string peerName) : IPeerPath
 {
+    // Its own buffer: the datagram to carry may be in the client's shared encode buffer.
+    private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(512);
     private int _envelopeSize;
 
     public string Token { get; } = token;
@@ -18,10 +19,12 @@ internal sealed class RelayPath(ClientCore core, string token, string peerName) 
 
     public PeerAddressKind Kind => PeerAddressKind.Relay;
 
+    /// <summary>Sends <paramref name="datagram"/> (encoded by this library, so a JSON object) as the payload of a relay datagram, written as is.</summary>
     public bool Send(ReadOnlySpan<byte> datagram)
     {
-        using var payload = JsonDocument.Parse(datagram.ToArray());
-        return core.Send(new RelayDatagram(core.Name, "", Token, payload.RootElement), core.RendezvousEndPoint);
+        _buffer.ResetWrittenCount();
+        MessageCodec.EncodeRelayDatagram(core.Name, "", Token, datagram, _buffer);
+        return core.SendEncoded(_buffer.WrittenSpan, core.RendezvousEndPoint);
     }
 
     public int PayloadLimit(int wireLimit)
@@ -29,8 +32,9 @@ internal sealed class RelayPath(ClientCore core, string token, string peerName) 
         if (_envelopeSize == 0)
         {
             // The payload is written as is: the envelope costs what it does around an empty object.
-            using var empty = JsonDocument.Parse("{}");
-            _envelopeSize = MessageCodec.EncodeToArray(new RelayDatagram(core.Name, "", Token, empty.RootElement)).Length - 2;
+            var envelope = new System.Buffers.ArrayBufferWriter<byte>(256);
+            MessageCodec.EncodeRelayDatagram(core.Name, "", Token, "{}"u8, envelope);
+            _envelopeSize = envelope.WrittenCount - 2;
         }
 
         return wireLimit - _envelopeSize;
