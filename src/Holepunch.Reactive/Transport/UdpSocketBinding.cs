@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Holepunch.Reactive.Transport.Linux;
 
 namespace Holepunch.Reactive.Transport;
 
@@ -10,9 +11,15 @@ namespace Holepunch.Reactive.Transport;
 /// address, on wildcard sockets only).
 /// </summary>
 /// <remarks>
+/// <para>
 /// A blocking receive on a thread of its own, rather than <see cref="SocketAsyncEventArgs"/>: on Linux an asynchronous
 /// receive that has to wait completes on the sockets' epoll thread, which hands it to a thread-pool worker, two thread
 /// wake-ups per idle-to-busy datagram instead of one. That hop dominated the round trip on loopback.
+/// </para>
+/// <para>
+/// On Linux (unless <see cref="UdpTransportOptions.BatchedReceive"/> is off) the thread runs a
+/// <see cref="BatchedReceiveLoop"/> instead of the managed loop below: one system call for a batch of datagrams.
+/// </para>
 /// </remarks>
 internal sealed class UdpSocketBinding : IDisposable
 {
@@ -26,6 +33,7 @@ internal sealed class UdpSocketBinding : IDisposable
     private readonly SocketAddress _received;
     private readonly SocketAddress _lastReceived;
     private readonly IPEndPoint _template;
+    private readonly BatchedReceiveLoop? _batched;
 
     // Handed to ReceiveMessageFrom, which replaces it only when the sender changes.
     private EndPoint _anyRemote;
@@ -58,7 +66,14 @@ internal sealed class UdpSocketBinding : IDisposable
         _received = new SocketAddress(socket.AddressFamily);
         _lastReceived = new SocketAddress(socket.AddressFamily);
         _lastArrival = LocalEndPoint;
+        if (options.BatchedReceive && BatchedReceiveLoop.IsSupported)
+        {
+            _batched = new BatchedReceiveLoop(this, owner, _maxDatagramSize, _usePacketInformation);
+        }
     }
+
+    /// <summary>Whether the socket is read by the batched loop (and replies on its thread are batched).</summary>
+    public bool IsBatched => _batched is not null;
 
     /// <summary>The socket.</summary>
     public Socket Socket { get; }
@@ -88,7 +103,23 @@ internal sealed class UdpSocketBinding : IDisposable
     public void Start()
     {
         Socket.ReceiveTimeout = ReceivePollMilliseconds;
-        var thread = new Thread(static binding => ((UdpSocketBinding)binding!).ReceiveLoop())
+        if (_batched is not null && _usePacketInformation)
+        {
+            BatchedReceiveLoop.EnablePacketInformation(Socket);
+        }
+
+        var thread = new Thread(static state =>
+        {
+            var binding = (UdpSocketBinding)state!;
+            if (binding._batched is { } batched)
+            {
+                batched.Run();
+            }
+            else
+            {
+                binding.ReceiveLoop();
+            }
+        })
         {
             IsBackground = true,
             Name = "holepunch-udp-receive",
@@ -106,6 +137,7 @@ internal sealed class UdpSocketBinding : IDisposable
             IPAddress? arrival = null;
             try
             {
+                _owner.Counters.ReceiveCall();
                 if (_usePacketInformation)
                 {
                     length = Socket.ReceiveMessageFrom(_buffer, ref flags, ref _anyRemote, out IPPacketInformation information);
@@ -160,7 +192,7 @@ internal sealed class UdpSocketBinding : IDisposable
     private static bool IsOversize(SocketError error) => error == SocketError.MessageSize;
 
     /// <summary>Errors an unconnected UDP socket reports for one datagram (mostly ICMP), after which it still works.</summary>
-    private static bool IsTransient(SocketError error) => error is
+    internal static bool IsTransient(SocketError error) => error is
         SocketError.ConnectionReset or
         SocketError.ConnectionRefused or
         SocketError.NetworkReset or
