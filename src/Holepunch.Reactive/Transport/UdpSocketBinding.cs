@@ -23,9 +23,6 @@ namespace Holepunch.Reactive.Transport;
 /// </remarks>
 internal sealed class UdpSocketBinding : IDisposable
 {
-    /// <summary>How long a receive blocks before the loop looks at the closed flag again (closing the socket normally wakes it first).</summary>
-    private const int ReceivePollMilliseconds = 500;
-
     private readonly UdpDatagramTransport _owner;
     private readonly byte[] _buffer;
     private readonly int _maxDatagramSize;
@@ -34,6 +31,8 @@ internal sealed class UdpSocketBinding : IDisposable
     private readonly SocketAddress _lastReceived;
     private readonly IPEndPoint _template;
     private readonly BatchedReceiveLoop? _batched;
+    private readonly TimeSpan _receivePoll;
+    private Thread? _thread;
 
     // Handed to ReceiveMessageFrom, which replaces it only when the sender changes.
     private EndPoint _anyRemote;
@@ -66,6 +65,7 @@ internal sealed class UdpSocketBinding : IDisposable
         _received = new SocketAddress(socket.AddressFamily);
         _lastReceived = new SocketAddress(socket.AddressFamily);
         _lastArrival = LocalEndPoint;
+        _receivePoll = options.ReceivePoll;
         if (options.BatchedReceive && BatchedReceiveLoop.IsSupported)
         {
             _batched = new BatchedReceiveLoop(this, owner, _maxDatagramSize, _usePacketInformation);
@@ -74,6 +74,9 @@ internal sealed class UdpSocketBinding : IDisposable
 
     /// <summary>Whether the socket is read by the batched loop (and replies on its thread are batched).</summary>
     public bool IsBatched => _batched is not null;
+
+    /// <summary>Whether the receive loop has started and not yet ended.</summary>
+    public bool IsReceiving => _thread?.IsAlive == true;
 
     /// <summary>The socket.</summary>
     public Socket Socket { get; }
@@ -102,7 +105,7 @@ internal sealed class UdpSocketBinding : IDisposable
     /// <summary>Starts the receive loop on a background thread of its own, without the caller's execution context.</summary>
     public void Start()
     {
-        Socket.ReceiveTimeout = ReceivePollMilliseconds;
+        Socket.ReceiveTimeout = (int)_receivePoll.TotalMilliseconds;
         if (_batched is not null && _usePacketInformation)
         {
             BatchedReceiveLoop.EnablePacketInformation(Socket);
@@ -124,6 +127,7 @@ internal sealed class UdpSocketBinding : IDisposable
             IsBackground = true,
             Name = "holepunch-udp-receive",
         };
+        _thread = thread;
         thread.UnsafeStart(this);
     }
 

@@ -85,6 +85,12 @@ public sealed record UdpTransportOptions
     /// </value>
     public bool BatchedReceive { get; init; } = true;
 
+    /// <summary>
+    /// How long a blocked receive waits before its loop looks at the closed flag again; closing the transport normally
+    /// wakes it first. Internal: tests lengthen it to show that closing wakes the receive.
+    /// </summary>
+    internal TimeSpan ReceivePoll { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Checks the options and throws one exception listing every problem.</summary>
     /// <exception cref="ArgumentException">At least one option is invalid.</exception>
     internal void Validate()
