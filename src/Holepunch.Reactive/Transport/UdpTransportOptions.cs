@@ -73,11 +73,12 @@ public sealed record UdpTransportOptions
     public bool BindAllLocalAddresses { get; init; }
 
     /// <summary>
-    /// Whether, on Linux, each socket receives with <c>recvmmsg</c> (up to 32 datagrams already queued in one system
-    /// call) and the replies that observers send on the receive thread while a batch is delivered leave together with
-    /// <c>sendmmsg</c> once the batch has been delivered (see <see cref="UdpDatagramTransport.Send"/>). Fewer system
-    /// calls and thread wake-ups under load; no difference in what is delivered or sent. Each socket then reserves
-    /// address space for 32 datagrams of <see cref="MaxDatagramSize"/>, committed only as far as datagrams fill it.
+    /// Whether, on Linux, each socket receives with <c>recvmmsg</c> (the datagrams already queued, up to 32, in one
+    /// system call) and the replies that observers send on the receive thread while a batch is delivered leave together
+    /// with <c>sendmmsg</c> once the batch has been delivered (see <see cref="UdpDatagramTransport.Send"/>). Fewer
+    /// system calls and thread wake-ups under load; no difference in what is delivered or sent. Each socket then holds
+    /// one receive buffer of <see cref="MaxDatagramSize"/> per datagram of a batch, up to 1 MiB (16 datagrams at the
+    /// default size, 32 at 32 KiB or less), which the OS commits only as far as datagrams fill it.
     /// </summary>
     /// <value>
     /// The default value is <see langword="true"/>. Ignored (the managed socket calls are used) on other systems or

@@ -7,25 +7,32 @@ namespace Holepunch.Reactive.Transport.Linux;
 
 /// <summary>
 /// The receive loop of one <see cref="UdpSocketBinding"/> on Linux: one <c>recvmmsg</c> waits for a datagram and takes
-/// up to <see cref="BatchSize"/> already queued with it, then each is emitted as the managed loop does, and what the
+/// up to <see cref="MaxBatchSize"/> already queued with it, then each is emitted as the managed loop does, and what the
 /// observers sent meanwhile on this thread leaves in one <c>sendmmsg</c> (<see cref="SendBatch"/>). Under load that is
 /// two system calls and no thread wake-up for a whole batch of requests and their replies.
 /// </summary>
 /// <remarks>
 /// Everything it needs is allocated once: the message headers, one receive slot of the maximum datagram size (plus
-/// one byte) per message in a pinned array (2 MiB of address space with the default maximum, whose pages the OS
-/// commits only as datagrams fill them), and the remote and arrival end points of the last datagram, reused while
-/// they do not change, so a steady peer costs no allocation.
+/// one byte) per message in a pinned array of at most <see cref="MaxSlotBytes"/> (whose pages the OS commits only as
+/// datagrams fill them: small datagrams cost a page a slot), and the remote and arrival end points of the last
+/// datagram, reused while they do not change, so a steady peer costs no allocation.
 /// </remarks>
 internal sealed unsafe class BatchedReceiveLoop
 {
     /// <summary>The most datagrams one call takes.</summary>
-    public const int BatchSize = 32;
+    public const int MaxBatchSize = 32;
+
+    /// <summary>
+    /// The receive slots' bytes at most (they count in the managed heap's size): 16 slots at the default 64 KiB
+    /// maximum datagram size, 32 at 32 KiB or less. Past 16 a batch saves little more per datagram.
+    /// </summary>
+    public const int MaxSlotBytes = 1 << 20;
 
     private readonly UdpSocketBinding _binding;
     private readonly UdpDatagramTransport _owner;
     private readonly int _maxDatagramSize;
     private readonly int _stride;
+    private readonly int _batchSize;
     private readonly bool _usePacketInformation;
     private readonly byte[] _payloads;
 
@@ -46,7 +53,8 @@ internal sealed unsafe class BatchedReceiveLoop
 
         // One byte over the maximum, so that an oversize datagram shows even where the truncation flag would not.
         _stride = (maxDatagramSize + 1 + 15) & ~15;
-        _payloads = GC.AllocateUninitializedArray<byte>(_stride * BatchSize, pinned: true);
+        _batchSize = Math.Clamp(MaxSlotBytes / _stride, 1, MaxBatchSize);
+        _payloads = GC.AllocateUninitializedArray<byte>(_stride * _batchSize, pinned: true);
         _lastArrival = binding.LocalEndPoint;
     }
 
@@ -71,16 +79,16 @@ internal sealed unsafe class BatchedReceiveLoop
     public void Run()
     {
         int slot = sizeof(MMsgHdr) + sizeof(IoVec) + NativeSocketAddress.StorageSize + ControlMessages.SlotSize;
-        byte* block = (byte*)NativeMemory.AllocZeroed((nuint)(slot * BatchSize));
+        byte* block = (byte*)NativeMemory.AllocZeroed((nuint)(slot * _batchSize));
         using var sends = new SendBatch(_owner);
         try
         {
             byte* payloads = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_payloads));
             var headers = (MMsgHdr*)block;
-            var vectors = (IoVec*)(headers + BatchSize);
-            byte* names = (byte*)(vectors + BatchSize);
-            byte* controls = names + (BatchSize * NativeSocketAddress.StorageSize);
-            for (int i = 0; i < BatchSize; i++)
+            var vectors = (IoVec*)(headers + _batchSize);
+            byte* names = (byte*)(vectors + _batchSize);
+            byte* controls = names + (_batchSize * NativeSocketAddress.StorageSize);
+            for (int i = 0; i < _batchSize; i++)
             {
                 vectors[i] = new IoVec { Base = payloads + (i * _stride), Length = (nuint)_stride };
                 headers[i].Header.Iov = vectors + i;
@@ -115,7 +123,7 @@ internal sealed unsafe class BatchedReceiveLoop
         while (!_owner.IsClosed)
         {
             // The kernel writes the lengths and flags back: give each slot its full room again.
-            for (int i = 0; i < BatchSize; i++)
+            for (int i = 0; i < _batchSize; i++)
             {
                 headers[i].Header.NameLength = NativeSocketAddress.StorageSize;
                 headers[i].Header.ControlLength = _usePacketInformation ? ControlMessages.SlotSize : 0u;
@@ -123,7 +131,7 @@ internal sealed unsafe class BatchedReceiveLoop
             }
 
             _owner.Counters.ReceiveCall();
-            int count = LinuxSockets.Receive(handle, headers, BatchSize, out int errno);
+            int count = LinuxSockets.Receive(handle, headers, _batchSize, out int errno);
             if (count < 0)
             {
                 Survive(errno);
