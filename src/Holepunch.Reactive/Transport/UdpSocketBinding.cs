@@ -58,18 +58,20 @@ internal sealed class UdpSocketBinding : IDisposable
         _maxDatagramSize = options.MaxDatagramSize;
         _usePacketInformation = IsWildcard && options.ReceivePacketInformation;
 
+        if (options.BatchedReceive && BatchedReceiveLoop.IsSupported)
+        {
+            _batched = new BatchedReceiveLoop(this, owner, _maxDatagramSize, _usePacketInformation);
+        }
+
         // One byte over the maximum, so an oversize datagram shows as a full buffer on systems that silently truncate.
-        _buffer = GC.AllocateUninitializedArray<byte>(options.MaxDatagramSize + 1, pinned: true);
+        // The batched loop has buffers of its own.
+        _buffer = _batched is null ? GC.AllocateUninitializedArray<byte>(options.MaxDatagramSize + 1, pinned: true) : [];
         _template = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _anyRemote = _template;
         _received = new SocketAddress(socket.AddressFamily);
         _lastReceived = new SocketAddress(socket.AddressFamily);
         _lastArrival = LocalEndPoint;
         _receivePoll = options.ReceivePoll;
-        if (options.BatchedReceive && BatchedReceiveLoop.IsSupported)
-        {
-            _batched = new BatchedReceiveLoop(this, owner, _maxDatagramSize, _usePacketInformation);
-        }
     }
 
     /// <summary>Whether the socket is read by the batched loop (and replies on its thread are batched).</summary>
