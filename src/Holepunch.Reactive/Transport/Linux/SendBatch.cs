@@ -40,9 +40,6 @@ internal sealed unsafe class SendBatch : IDisposable
 
     public SendBatch(UdpDatagramTransport owner) => _owner = owner;
 
-    /// <summary>The sends pending.</summary>
-    public int Count => _count;
-
     /// <summary>The batch open on the calling thread for <paramref name="transport"/>, if that thread is delivering one.</summary>
     public static SendBatch? OpenOnThisThread(UdpDatagramTransport transport)
     {
