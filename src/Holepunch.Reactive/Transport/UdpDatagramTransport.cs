@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Holepunch.Reactive.Transport.Linux;
 
 namespace Holepunch.Reactive.Transport;
 
@@ -143,6 +144,13 @@ public sealed class UdpDatagramTransport : IDatagramTransport
     /// a local address it has no socket for the first time it is asked to send from it. Otherwise the datagram leaves
     /// from the default socket for the remote's address family and the fallback is counted in
     /// <see cref="UdpTransportStatistics.SourceAddressFallbacks"/>. Safe to call from any thread.
+    /// <para>
+    /// With <see cref="UdpTransportOptions.BatchedReceive"/> (Linux), a send made by an observer of
+    /// <see cref="Received"/> on the receive thread, while it delivers a batch of datagrams, is copied and held until
+    /// the batch's last datagram has been delivered, then leaves with the others in one system call: it returns
+    /// <see langword="true"/> once held, and a failure to send it then is counted in
+    /// <see cref="UdpTransportStatistics.SendFailures"/>. Sends from any other thread leave at once.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="remoteEndPoint"/> is <see langword="null"/>.</exception>
     public bool Send(ReadOnlySpan<byte> payload, IPEndPoint remoteEndPoint, IPAddress? localAddress = null)
@@ -162,8 +170,15 @@ public sealed class UdpDatagramTransport : IDatagramTransport
         }
 
         SocketAddress target = _targets.Get(remoteEndPoint, binding.Socket.AddressFamily);
+        if (SendBatch.OpenOnThisThread(this) is { } batch)
+        {
+            batch.Add(binding, payload, target);
+            return true;
+        }
+
         try
         {
+            Counters.SendCall();
             int sent = binding.Socket.SendTo(payload, SocketFlags.None, target);
             Counters.Sent(sent);
             return true;
@@ -288,6 +303,9 @@ public sealed class UdpDatagramTransport : IDatagramTransport
 
     private void CloseSockets()
     {
+        // Closed by an observer on a receive thread: the replies it already sent in this batch still leave.
+        SendBatch.OpenOnThisThread(this)?.Flush();
+
         // Under the bind gate, so that a socket bound on demand meanwhile is either closed here or sees _closed.
         lock (_bindGate)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Holepunch.Reactive.Transport.Linux;
 
 namespace Holepunch.Reactive.Transport;
 
@@ -10,15 +11,18 @@ namespace Holepunch.Reactive.Transport;
 /// address, on wildcard sockets only).
 /// </summary>
 /// <remarks>
+/// <para>
 /// A blocking receive on a thread of its own, rather than <see cref="SocketAsyncEventArgs"/>: on Linux an asynchronous
 /// receive that has to wait completes on the sockets' epoll thread, which hands it to a thread-pool worker, two thread
 /// wake-ups per idle-to-busy datagram instead of one. That hop dominated the round trip on loopback.
+/// </para>
+/// <para>
+/// On Linux (unless <see cref="UdpTransportOptions.BatchedReceive"/> is off) the thread runs a
+/// <see cref="BatchedReceiveLoop"/> instead of the managed loop below: one system call for a batch of datagrams.
+/// </para>
 /// </remarks>
 internal sealed class UdpSocketBinding : IDisposable
 {
-    /// <summary>How long a receive blocks before the loop looks at the closed flag again (closing the socket normally wakes it first).</summary>
-    private const int ReceivePollMilliseconds = 500;
-
     private readonly UdpDatagramTransport _owner;
     private readonly byte[] _buffer;
     private readonly int _maxDatagramSize;
@@ -26,6 +30,9 @@ internal sealed class UdpSocketBinding : IDisposable
     private readonly SocketAddress _received;
     private readonly SocketAddress _lastReceived;
     private readonly IPEndPoint _template;
+    private readonly BatchedReceiveLoop? _batched;
+    private readonly TimeSpan _receivePoll;
+    private Thread? _thread;
 
     // Handed to ReceiveMessageFrom, which replaces it only when the sender changes.
     private EndPoint _anyRemote;
@@ -51,14 +58,27 @@ internal sealed class UdpSocketBinding : IDisposable
         _maxDatagramSize = options.MaxDatagramSize;
         _usePacketInformation = IsWildcard && options.ReceivePacketInformation;
 
+        if (options.BatchedReceive && BatchedReceiveLoop.IsSupported)
+        {
+            _batched = new BatchedReceiveLoop(this, owner, _maxDatagramSize, _usePacketInformation);
+        }
+
         // One byte over the maximum, so an oversize datagram shows as a full buffer on systems that silently truncate.
-        _buffer = GC.AllocateUninitializedArray<byte>(options.MaxDatagramSize + 1, pinned: true);
+        // The batched loop has buffers of its own.
+        _buffer = _batched is null ? GC.AllocateUninitializedArray<byte>(options.MaxDatagramSize + 1, pinned: true) : [];
         _template = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _anyRemote = _template;
         _received = new SocketAddress(socket.AddressFamily);
         _lastReceived = new SocketAddress(socket.AddressFamily);
         _lastArrival = LocalEndPoint;
+        _receivePoll = options.ReceivePoll;
     }
+
+    /// <summary>Whether the socket is read by the batched loop (and replies on its thread are batched).</summary>
+    public bool IsBatched => _batched is not null;
+
+    /// <summary>Whether the receive loop has started and not yet ended.</summary>
+    public bool IsReceiving => _thread?.IsAlive == true;
 
     /// <summary>The socket.</summary>
     public Socket Socket { get; }
@@ -87,12 +107,29 @@ internal sealed class UdpSocketBinding : IDisposable
     /// <summary>Starts the receive loop on a background thread of its own, without the caller's execution context.</summary>
     public void Start()
     {
-        Socket.ReceiveTimeout = ReceivePollMilliseconds;
-        var thread = new Thread(static binding => ((UdpSocketBinding)binding!).ReceiveLoop())
+        Socket.ReceiveTimeout = (int)_receivePoll.TotalMilliseconds;
+        if (_batched is not null && _usePacketInformation)
+        {
+            BatchedReceiveLoop.EnablePacketInformation(Socket);
+        }
+
+        var thread = new Thread(static state =>
+        {
+            var binding = (UdpSocketBinding)state!;
+            if (binding._batched is { } batched)
+            {
+                batched.Run();
+            }
+            else
+            {
+                binding.ReceiveLoop();
+            }
+        })
         {
             IsBackground = true,
             Name = "holepunch-udp-receive",
         };
+        _thread = thread;
         thread.UnsafeStart(this);
     }
 
@@ -106,6 +143,7 @@ internal sealed class UdpSocketBinding : IDisposable
             IPAddress? arrival = null;
             try
             {
+                _owner.Counters.ReceiveCall();
                 if (_usePacketInformation)
                 {
                     length = Socket.ReceiveMessageFrom(_buffer, ref flags, ref _anyRemote, out IPPacketInformation information);
@@ -160,7 +198,7 @@ internal sealed class UdpSocketBinding : IDisposable
     private static bool IsOversize(SocketError error) => error == SocketError.MessageSize;
 
     /// <summary>Errors an unconnected UDP socket reports for one datagram (mostly ICMP), after which it still works.</summary>
-    private static bool IsTransient(SocketError error) => error is
+    internal static bool IsTransient(SocketError error) => error is
         SocketError.ConnectionReset or
         SocketError.ConnectionRefused or
         SocketError.NetworkReset or

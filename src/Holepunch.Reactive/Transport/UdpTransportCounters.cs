@@ -11,6 +11,14 @@ internal sealed class UdpTransportCounters
     private long _receiveErrors;
     private long _oversizeDatagrams;
     private long _sourceAddressFallbacks;
+    private long _receiveCalls;
+    private long _sendCalls;
+
+    /// <summary>System calls that received (one datagram each, or a batch); internal, for tests of the batching.</summary>
+    public long ReceiveCalls => Interlocked.Read(ref _receiveCalls);
+
+    /// <summary>System calls that sent (one datagram each, or a batch); internal, for tests of the batching.</summary>
+    public long SendCalls => Interlocked.Read(ref _sendCalls);
 
     public void Received(int bytes)
     {
@@ -23,6 +31,10 @@ internal sealed class UdpTransportCounters
         Interlocked.Increment(ref _datagramsSent);
         Interlocked.Add(ref _bytesSent, bytes);
     }
+
+    public void ReceiveCall() => Interlocked.Increment(ref _receiveCalls);
+
+    public void SendCall() => Interlocked.Increment(ref _sendCalls);
 
     public void SendFailed() => Interlocked.Increment(ref _sendFailures);
 

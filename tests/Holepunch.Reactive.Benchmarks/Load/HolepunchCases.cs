@@ -61,9 +61,9 @@ internal static class HolepunchCases
     private static (double Rate, double Loss, double Cpu) Unreliable(HolepunchPair pair, int size, TimeSpan duration)
     {
         var message = Payloads.Json(size);
-        long received = 0;
-        using var subscription = pair.Host.UnreliableMessages.Subscribe(_ => Interlocked.Increment(ref received));
-        return WindowedSender.Run(() => pair.Joiner.SendUnreliable("room", message), () => Interlocked.Read(ref received), UnreliableWindow, duration);
+        using var received = new DeliveryCounter();
+        using var subscription = pair.Host.UnreliableMessages.Subscribe(_ => received.Add());
+        return WindowedSender.Run(() => pair.Joiner.SendUnreliable("room", message), received, UnreliableWindow, duration);
     }
 
     private static (double Rate, double Cpu) Reliable(HolepunchPair pair, int size, TimeSpan duration)

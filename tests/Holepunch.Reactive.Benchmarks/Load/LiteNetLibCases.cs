@@ -57,10 +57,10 @@ internal static class LiteNetLibCases
     private static (double Rate, double Loss, double Cpu) Throughput(LitePair pair, DeliveryMethod method, int size, bool trigger, TimeSpan duration)
     {
         var payload = new byte[size];
-        long received = 0;
+        using var received = new DeliveryCounter();
         pair.ServerListener.NetworkReceiveEvent += (_, reader, _, _) =>
         {
-            Interlocked.Increment(ref received);
+            received.Add();
             reader.Recycle();
         };
         return WindowedSender.Run(
@@ -72,7 +72,7 @@ internal static class LiteNetLibCases
                     pair.Client.TriggerUpdate();
                 }
             },
-            () => Interlocked.Read(ref received),
+            received,
             Window,
             duration);
     }

@@ -41,7 +41,7 @@ internal static class RawSocketCases
         using var receiver = Bind();
         using var sender = Bind();
         var target = ((IPEndPoint)receiver.LocalEndPoint!).Serialize();
-        long received = 0;
+        using var received = new DeliveryCounter();
         var stop = false;
         var receiveThread = new Thread(() =>
         {
@@ -52,7 +52,7 @@ internal static class RawSocketCases
                 try
                 {
                     receiver.ReceiveFrom(buffer, SocketFlags.None, from);
-                    Interlocked.Increment(ref received);
+                    received.Add();
                 }
                 catch (SocketException)
                 {
@@ -66,7 +66,7 @@ internal static class RawSocketCases
         {
             return WindowedSender.Run(
                 () => sender.SendTo(payload, SocketFlags.None, target),
-                () => Interlocked.Read(ref received),
+                received,
                 WindowedSender.DatagramWindow,
                 duration);
         }

@@ -49,13 +49,14 @@ internal static class ServerCases
             requests[(2 * room) + 1] = MessageCodec.EncodeToArray(new RequestingToJoinServer($"joiner-{room:D4}", local, $"room-{room:D4}"));
         }
 
-        long confirmations = 0;
-        long introductions = 0;
+        // Requests answered: each confirmation, and every second introduction (a join answers both peers).
+        using var answered = new DeliveryCounter();
         var stop = false;
         var receiver = new Thread(() =>
         {
             var buffer = new byte[2048];
             var from = new SocketAddress(AddressFamily.InterNetwork);
+            long introductions = 0;
             while (!Volatile.Read(ref stop))
             {
                 try
@@ -64,11 +65,11 @@ internal static class ServerCases
                     // {"type":"confirming-registration",… or {"type":"providing-peer-handshake-info",…
                     if (length > 9 && buffer[9] == (byte)'c')
                     {
-                        Interlocked.Increment(ref confirmations);
+                        answered.Add();
                     }
-                    else if (length > 9 && buffer[9] == (byte)'p')
+                    else if (length > 9 && buffer[9] == (byte)'p' && ++introductions % 2 == 0)
                     {
-                        Interlocked.Increment(ref introductions);
+                        answered.Add();
                     }
                 }
                 catch (SocketException)
@@ -90,12 +91,10 @@ internal static class ServerCases
                 next = (next + 1) % requests.Length;
             }
 
-            long Answered() => Interlocked.Read(ref confirmations) + (Interlocked.Read(ref introductions) / 2);
-
             // A second of warm-up first (as the client cases have): tiered compilation of the server's path takes longer
             // than the measurement's own 200 ms warm-up on a busy 2-core machine.
-            WindowedSender.Run(Send, Answered, Window, TimeSpan.FromSeconds(1));
-            var result = WindowedSender.Run(Send, Answered, Window, duration);
+            WindowedSender.Run(Send, answered, Window, TimeSpan.FromSeconds(1));
+            var result = WindowedSender.Run(Send, answered, Window, duration);
             Console.Error.WriteLine($"   server counters: {server.Counters}");
             return result;
         }

@@ -7,16 +7,22 @@ using Holepunch.Reactive.Transport;
 
 namespace Holepunch.Reactive.IntegrationTests.Transport;
 
-public sealed class UdpDatagramTransportTests
+/// <summary>
+/// The transport over real loopback sockets. Theories over <c>batched</c> run both receive loops: the Linux batched
+/// one (<see cref="UdpTransportOptions.BatchedReceive"/>, elsewhere it falls back) and the managed one.
+/// </summary>
+public sealed partial class UdpDatagramTransportTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
     private static readonly IPAddress Loopback2 = IPAddress.Parse("127.0.0.2");
 
-    [Fact]
-    public async Task SendIPv4_ArrivesWithSenderAndReceiverEndPoints()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendIPv4_ArrivesWithSenderAndReceiverEndPoints(bool batched)
     {
-        using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        using var b = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var a = Bind("127.0.0.1", batched);
+        using var b = Bind("127.0.0.1", batched);
         Task<Received> next = NextAsync(b);
 
         Assert.True(a.Send("hello"u8, b.LocalEndPoint));
@@ -27,11 +33,13 @@ public sealed class UdpDatagramTransportTests
         Assert.Equal(b.LocalEndPoint, received.Local);
     }
 
-    [Fact]
-    public async Task DisposedByAnObserverOfADatagram_OtherObserversGetThatDatagramThenTheCompletion()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DisposedByAnObserverOfADatagram_OtherObserversGetThatDatagramThenTheCompletion(bool batched)
     {
-        using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var b = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var a = Bind("127.0.0.1", batched);
+        var b = Bind("127.0.0.1", batched);
         var seen = new List<string>();
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -53,11 +61,13 @@ public sealed class UdpDatagramTransportTests
         Assert.Equal(["datagram 5", "completed"], seen);
     }
 
-    [Fact]
-    public async Task SendIPv6Loopback_ArrivesWithSenderAndReceiverEndPoints()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendIPv6Loopback_ArrivesWithSenderAndReceiverEndPoints(bool batched)
     {
-        using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
-        using var b = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        using var a = Bind("::1", batched);
+        using var b = Bind("::1", batched);
         Task<Received> next = NextAsync(b);
 
         Assert.True(a.Send("six"u8, b.LocalEndPoint));
@@ -68,10 +78,12 @@ public sealed class UdpDatagramTransportTests
         Assert.Equal(b.LocalEndPoint, received.Local);
     }
 
-    [Fact]
-    public async Task DualModeSocket_IPv4Sender_ReportsUnmappedIPv4Addresses()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DualModeSocket_IPv4Sender_ReportsUnmappedIPv4Addresses(bool batched)
     {
-        using var dual = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+        using var dual = Bind("::", batched);
         using var sender = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Task<Received> next = NextAsync(dual);
 
@@ -96,10 +108,14 @@ public sealed class UdpDatagramTransportTests
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, dual.LocalEndPoint.Port), received.Remote);
     }
 
-    [LinuxFact]
-    public async Task WildcardSocket_DatagramTo127002_ReportsArrivalAddress()
+    [LinuxTheory]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::", true)]
+    [InlineData("::", false)]
+    public async Task WildcardSocket_DatagramTo127002_ReportsArrivalAddress(string bindAddress, bool batched)
     {
-        using var server = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Any, 0));
+        using var server = Bind(bindAddress, batched);
         using var client = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Task<Received> next = NextAsync(server);
 
@@ -235,11 +251,13 @@ public sealed class UdpDatagramTransportTests
         Assert.Equal(2, server.Statistics.SourceAddressFallbacks);
     }
 
-    [Fact]
-    public async Task SendToClosedPort_ReceiveLoopKeepsRunning()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendToClosedPort_ReceiveLoopKeepsRunning(bool batched)
     {
-        using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        using var b = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var a = Bind("127.0.0.1", batched);
+        using var b = Bind("127.0.0.1", batched);
         IPEndPoint dead = DeadEndPoint();
         for (int i = 0; i < 3; i++)
         {
@@ -258,13 +276,16 @@ public sealed class UdpDatagramTransportTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("0.0.0.0")]
-    [InlineData("::")]
-    public async Task MaxSizeDatagram_RoundTrips(string bindAddress)
+    [InlineData("127.0.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("::", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::", false)]
+    public async Task MaxSizeDatagram_RoundTrips(string bindAddress, bool batched)
     {
-        using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        using var b = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), 0));
+        using var a = Bind("127.0.0.1", batched);
+        using var b = Bind(bindAddress, batched);
         byte[] payload = new byte[UdpTransportOptions.MaxIPv4DatagramSize];
         new Random(7).NextBytes(payload);
         Task<Received> next = NextAsync(b);
@@ -275,15 +296,18 @@ public sealed class UdpDatagramTransportTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("0.0.0.0")]
-    public async Task OversizeDatagram_IsCountedAndDropped(string bindAddress)
+    [InlineData("127.0.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    public async Task OversizeDatagram_IsCountedAndDropped(string bindAddress, bool batched)
     {
         using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var b = UdpDatagramTransport.Bind(new UdpTransportOptions
         {
             BindEndPoint = new IPEndPoint(IPAddress.Parse(bindAddress), 0),
             MaxDatagramSize = 1000,
+            BatchedReceive = batched,
         });
         var target = new IPEndPoint(IPAddress.Loopback, b.LocalEndPoint.Port);
         Task<Received> next = NextAsync(b);
@@ -337,13 +361,16 @@ public sealed class UdpDatagramTransportTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("0.0.0.0")]
-    [InlineData("::")]
-    public async Task SteadySender_ReusesEndPointInstances(string bindAddress)
+    [InlineData("127.0.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("::", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::", false)]
+    public async Task SteadySender_ReusesEndPointInstances(string bindAddress, bool batched)
     {
         using var a = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        using var b = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), 0));
+        using var b = Bind(bindAddress, batched);
         Task<Received[]> both = NextAsync(b, 2);
 
         a.Send("1"u8, new IPEndPoint(IPAddress.Loopback, b.LocalEndPoint.Port));
@@ -379,10 +406,12 @@ public sealed class UdpDatagramTransportTests
         Assert.Equal(1, transport.Statistics.SendFailures);
     }
 
-    [Fact]
-    public async Task DisposeDuringTraffic_NothingEmittedAfterCompletion()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DisposeDuringTraffic_NothingEmittedAfterCompletion(bool batched)
     {
-        var transport = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var transport = Bind("127.0.0.1", batched);
         using var sender = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         bool completed = false;
         bool emittedAfterCompletion = false;
@@ -410,10 +439,12 @@ public sealed class UdpDatagramTransportTests
         Assert.False(emittedAfterCompletion);
     }
 
-    [Fact]
-    public async Task SocketClosedUnderneath_ReceivedFailsOnceAndTransportCloses()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SocketClosedUnderneath_ReceivedFailsOnceAndTransportCloses(bool batched)
     {
-        var transport = UdpDatagramTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var transport = Bind("127.0.0.1", batched);
         int errors = 0;
         int completions = 0;
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -458,6 +489,9 @@ public sealed class UdpDatagramTransportTests
         var error = Assert.Throws<SocketException>(() => UdpDatagramTransport.Bind(first.LocalEndPoint));
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
     }
+
+    private static UdpDatagramTransport Bind(string address, bool batched) =>
+        UdpDatagramTransport.Bind(new UdpTransportOptions { BindEndPoint = new IPEndPoint(IPAddress.Parse(address), 0), BatchedReceive = batched });
 
     private static Task<Received> NextAsync(UdpDatagramTransport transport) =>
         transport.Received.Select(Copy).FirstAsync().Timeout(Wait).ToTask();

@@ -16,6 +16,7 @@ public sealed class UdpTransportOptionsTests
         Assert.Equal(65_507, options.MaxDatagramSize);
         Assert.True(options.DualMode);
         Assert.True(options.ReceivePacketInformation);
+        Assert.True(options.BatchedReceive);
         Assert.Empty(options.AdditionalBindAddresses);
     }
 
