@@ -61,18 +61,10 @@ public static class MessageCodec
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(output);
 
-        // One cached writer a thread: encoding allocates nothing of its own.
-        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
-        writer.Reset(output);
-        try
-        {
-            Write(writer, message);
-            writer.Flush();
-        }
-        finally
-        {
-            writer.Reset(NullBufferWriter.Instance);
-        }
+        using var lease = new WriterLease(output);
+        var writer = lease.Writer;
+        Write(writer, message);
+        writer.Flush();
     }
 
     /// <summary>
@@ -81,19 +73,12 @@ public static class MessageCodec
     /// </summary>
     internal static void EncodeUnreliablePeerMessage(string sender, string recipient, JsonElement message, IBufferWriter<byte> output)
     {
-        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
-        writer.Reset(output);
-        try
-        {
-            writer.WriteStartObject();
-            WriteUnreliable(writer, sender, recipient, message);
-            writer.WriteEndObject();
-            writer.Flush();
-        }
-        finally
-        {
-            writer.Reset(NullBufferWriter.Instance);
-        }
+        using var lease = new WriterLease(output);
+        var writer = lease.Writer;
+        writer.WriteStartObject();
+        WriteUnreliable(writer, sender, recipient, message);
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     /// <summary>
@@ -103,22 +88,15 @@ public static class MessageCodec
     /// </summary>
     internal static void EncodeSealedPeerDatagram(string sender, string recipient, long nonce, ReadOnlySpan<byte> sealedBytes, IBufferWriter<byte> output)
     {
-        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
-        writer.Reset(output);
-        try
-        {
-            writer.WriteStartObject();
-            writer.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
-            WriteRouting(writer, sender, recipient);
-            writer.WriteNumber(WireNames.Nonce, nonce);
-            Base64UrlText.Write(writer, WireNames.Ciphertext, sealedBytes);
-            writer.WriteEndObject();
-            writer.Flush();
-        }
-        finally
-        {
-            writer.Reset(NullBufferWriter.Instance);
-        }
+        using var lease = new WriterLease(output);
+        var writer = lease.Writer;
+        writer.WriteStartObject();
+        writer.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
+        WriteRouting(writer, sender, recipient);
+        writer.WriteNumber(WireNames.Nonce, nonce);
+        Base64UrlText.Write(writer, WireNames.Ciphertext, sealedBytes);
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     /// <summary>
@@ -127,23 +105,16 @@ public static class MessageCodec
     /// </summary>
     internal static void EncodeRelayDatagram(string sender, string recipient, string relayToken, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
-        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
-        writer.Reset(output);
-        try
-        {
-            writer.WriteStartObject();
-            writer.WriteString(WireNames.Type, WireNames.RelayDatagram);
-            writer.WriteString(WireNames.RelayToken, relayToken);
-            WriteRouting(writer, sender, recipient);
-            writer.WritePropertyName(WireNames.Payload);
-            writer.WriteRawValue(payload, skipInputValidation: true);
-            writer.WriteEndObject();
-            writer.Flush();
-        }
-        finally
-        {
-            writer.Reset(NullBufferWriter.Instance);
-        }
+        using var lease = new WriterLease(output);
+        var writer = lease.Writer;
+        writer.WriteStartObject();
+        writer.WriteString(WireNames.Type, WireNames.RelayDatagram);
+        writer.WriteString(WireNames.RelayToken, relayToken);
+        WriteRouting(writer, sender, recipient);
+        writer.WritePropertyName(WireNames.Payload);
+        writer.WriteRawValue(payload, skipInputValidation: true);
+        writer.WriteEndObject();
+        writer.Flush();
     }
 
     /// <summary>Encodes a message as one datagram into a new array.</summary>
@@ -332,19 +303,12 @@ public static class MessageCodec
     internal static byte[] EncodePeerBatchPrefix(string sender, string recipient)
     {
         var output = new ArrayBufferWriter<byte>(128);
-        var writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
-        writer.Reset(output);
-        try
-        {
-            writer.WriteStartObject();
-            writer.WriteString(WireNames.Type, WireNames.PeerBatch);
-            WriteRouting(writer, sender, recipient);
-            writer.Flush();
-        }
-        finally
-        {
-            writer.Reset(NullBufferWriter.Instance);
-        }
+        using var lease = new WriterLease(output);
+        var writer = lease.Writer;
+        writer.WriteStartObject();
+        writer.WriteString(WireNames.Type, WireNames.PeerBatch);
+        WriteRouting(writer, sender, recipient);
+        writer.Flush();
 
         return output.WrittenSpan.ToArray();
     }
@@ -473,5 +437,22 @@ public static class MessageCodec
         public Memory<byte> GetMemory(int sizeHint = 0) => Array.Empty<byte>();
 
         public Span<byte> GetSpan(int sizeHint = 0) => Array.Empty<byte>();
+    }
+
+    /// <summary>
+    /// The thread's one cached writer, pointed at <c>output</c> for one encode and let go of it when disposed: encoding
+    /// allocates nothing of its own.
+    /// </summary>
+    private readonly ref struct WriterLease
+    {
+        public WriterLease(IBufferWriter<byte> output)
+        {
+            Writer = t_writer ??= new Utf8JsonWriter(output, WriterOptions);
+            Writer.Reset(output);
+        }
+
+        public Utf8JsonWriter Writer { get; }
+
+        public void Dispose() => Writer.Reset(NullBufferWriter.Instance);
     }
 }
