@@ -105,8 +105,12 @@ internal static unsafe class LinuxSockets
         _ => SocketError.SocketError,
     };
 
+    /// <summary>glibc's soname first (a bare "libc" can meet the development linker script <c>libc.so</c>), then whatever "libc" names (musl).</summary>
     private static nint LoadLibc() =>
-        OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc", typeof(LinuxSockets).Assembly, null, out nint libc) ? libc : 0;
+        OperatingSystem.IsLinux()
+        && (NativeLibrary.TryLoad("libc.so.6", out nint libc) || NativeLibrary.TryLoad("libc", typeof(LinuxSockets).Assembly, null, out libc))
+            ? libc
+            : 0;
 
     private static void* Export(string name) =>
         Libc != 0 && NativeLibrary.TryGetExport(Libc, name, out nint address) ? (void*)address : null;
