@@ -341,7 +341,7 @@ internal ref struct MessageDecoder
 
         return new PeerBatch(sender, recipient, acks ?? [], entries)
         {
-            Rejected = _rejectedEntries is null ? [] : _rejectedEntries,
+            Rejected = (IReadOnlyList<Rejection>?)_rejectedEntries ?? [],
         };
     }
 
