@@ -82,6 +82,21 @@ public static class MessageCodec
     }
 
     /// <summary>
+    /// Encodes a <c>reliable-peer-message</c> exactly as <see cref="Encode"/> encodes a <see cref="ReliablePeerMessage"/>,
+    /// without the message object.
+    /// </summary>
+    internal static void EncodeReliablePeerMessage(string sender, string recipient, long messageId, JsonElement message, IBufferWriter<byte> output)
+    {
+        using var lease = new WriterLease(output);
+        var writer = lease.Writer;
+        writer.WriteStartObject();
+        WriteReliable(writer, messageId, message);
+        WriteRouting(writer, sender, recipient);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>
     /// Encodes a <c>sealed-peer-datagram</c> exactly as <see cref="Encode"/> encodes a <see cref="SealedPeerDatagram"/>,
     /// from the sealed bytes (ciphertext and tag) rather than their base64url text: the sealed send path allocates
     /// nothing per datagram.
@@ -200,10 +215,7 @@ public static class MessageCodec
                 WriteUnreliable(w, m.Sender, m.IntendedRecipient, m.Message, routing: !SameRouting(m, batch));
                 break;
             case ReliablePeerMessage m:
-                w.WritePropertyName(WireNames.Message);
-                m.Message.WriteTo(w);
-                w.WriteNumber(WireNames.MessageId, m.MessageId);
-                w.WriteString(WireNames.Type, WireNames.ReliablePeerMessage);
+                WriteReliable(w, m.MessageId, m.Message);
                 WriteRouting(w, m, batch);
                 break;
             case ReliablePeerMessageResponse m:
@@ -322,6 +334,14 @@ public static class MessageCodec
         {
             WriteRouting(w, sender, recipient);
         }
+    }
+
+    private static void WriteReliable(Utf8JsonWriter w, long messageId, JsonElement message)
+    {
+        w.WritePropertyName(WireNames.Message);
+        message.WriteTo(w);
+        w.WriteNumber(WireNames.MessageId, messageId);
+        w.WriteString(WireNames.Type, WireNames.ReliablePeerMessage);
     }
 
     /// <summary>A message's routing, left out inside a batch with the same routing (the entry takes the batch's).</summary>

@@ -126,6 +126,21 @@ public class MessageCodecRoundTripTests
     }
 
     [Fact]
+    public void PeerMessagesEncodedWithoutARecord_AreTheRecordsBytes()
+    {
+        // The client's send paths write unreliable and reliable messages without making the record first.
+        var value = JsonDocument.Parse("""{"k":["é",1.5,null]}""").RootElement;
+        var unreliable = new ArrayBufferWriter<byte>();
+        var reliable = new ArrayBufferWriter<byte>();
+
+        MessageCodec.EncodeUnreliablePeerMessage("joiner", "room", value, unreliable);
+        MessageCodec.EncodeReliablePeerMessage("joiner", "room", 42, value, reliable);
+
+        Assert.Equal(MessageCodec.EncodeToArray(new UnreliablePeerMessage("joiner", "room", value)), unreliable.WrittenSpan.ToArray());
+        Assert.Equal(MessageCodec.EncodeToArray(new ReliablePeerMessage("joiner", "room", 42, value)), reliable.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void Encode_NonAsciiText_IsWrittenAsUtf8NotEscaped()
     {
         var text = Encoding.UTF8.GetString(MessageCodec.EncodeToArray(new PeerCheck("jöiner 中", "room")));

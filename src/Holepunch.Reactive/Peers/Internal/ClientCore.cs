@@ -187,6 +187,14 @@ internal sealed partial class ClientCore : IDisposable
         return _encodeBuffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Encodes one reliable message into a new array of its exact size (kept for resends), without a message object. Runs on the scheduler.</summary>
+    public byte[] EncodeReliableToArray(string peerName, long messageId, JsonElement message)
+    {
+        _encodeBuffer.ResetWrittenCount();
+        MessageCodec.EncodeReliablePeerMessage(Name, peerName, messageId, message, _encodeBuffer);
+        return _encodeBuffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Sends one datagram that is already encoded. Runs on the scheduler.</summary>
     public bool SendEncoded(ReadOnlySpan<byte> datagram, IPEndPoint to)
     {

@@ -54,7 +54,7 @@ internal sealed class ReliableChannel : IDisposable
 
         // Encoded once, re-sent as is; each attempt goes through the path of the moment.
         var id = _nextId++;
-        var datagram = _core.EncodeToArray(new ReliablePeerMessage(_core.Name, _session.Name, id, message));
+        var datagram = _core.EncodeReliableToArray(_session.Name, id, message);
         var outgoing = new Outgoing(this, id, message, datagram, completion, _core.Scheduler.Now.UtcTicks, cancellationToken);
         _pending.Add(id, outgoing);
         var runner = _core.ReliableRunner;
