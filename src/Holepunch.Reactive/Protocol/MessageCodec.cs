@@ -106,9 +106,7 @@ public static class MessageCodec
         using var lease = new WriterLease(output);
         var writer = lease.Writer;
         writer.WriteStartObject();
-        writer.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
-        WriteRouting(writer, sender, recipient);
-        writer.WriteNumber(WireNames.Nonce, nonce);
+        WriteSealedHead(writer, sender, recipient, nonce);
         Base64UrlText.Write(writer, WireNames.Ciphertext, sealedBytes);
         writer.WriteEndObject();
         writer.Flush();
@@ -123,10 +121,7 @@ public static class MessageCodec
         using var lease = new WriterLease(output);
         var writer = lease.Writer;
         writer.WriteStartObject();
-        writer.WriteString(WireNames.Type, WireNames.RelayDatagram);
-        writer.WriteString(WireNames.RelayToken, relayToken);
-        WriteRouting(writer, sender, recipient);
-        writer.WritePropertyName(WireNames.Payload);
+        WriteRelayHead(writer, relayToken, sender, recipient);
         writer.WriteRawValue(payload, skipInputValidation: true);
         writer.WriteEndObject();
         writer.Flush();
@@ -235,10 +230,7 @@ public static class MessageCodec
                     throw new ArgumentException("A relay datagram's payload must be a JSON object.", nameof(message));
                 }
 
-                w.WriteString(WireNames.Type, WireNames.RelayDatagram);
-                w.WriteString(WireNames.RelayToken, m.RelayToken);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
-                w.WritePropertyName(WireNames.Payload);
+                WriteRelayHead(w, m.RelayToken, m.Sender, m.IntendedRecipient);
                 WriteVerbatim(w, m.Payload);
                 break;
             case RelayRefused m:
@@ -259,9 +251,7 @@ public static class MessageCodec
                 w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
                 break;
             case SealedPeerDatagram m:
-                w.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
-                WriteRouting(w, m.Sender, m.IntendedRecipient);
-                w.WriteNumber(WireNames.Nonce, m.Nonce);
+                WriteSealedHead(w, m.Sender, m.IntendedRecipient, m.Nonce);
                 w.WriteString(WireNames.Ciphertext, m.Ciphertext);
                 break;
             case PeerBatch m:
@@ -334,6 +324,23 @@ public static class MessageCodec
         {
             WriteRouting(w, sender, recipient);
         }
+    }
+
+    /// <summary>A relay datagram's keys up to its payload's name, in the design's order (the record and <see cref="EncodeRelayDatagram"/>).</summary>
+    private static void WriteRelayHead(Utf8JsonWriter w, string relayToken, string sender, string recipient)
+    {
+        w.WriteString(WireNames.Type, WireNames.RelayDatagram);
+        w.WriteString(WireNames.RelayToken, relayToken);
+        WriteRouting(w, sender, recipient);
+        w.WritePropertyName(WireNames.Payload);
+    }
+
+    /// <summary>A sealed datagram's keys before its ciphertext (the record and <see cref="EncodeSealedPeerDatagram"/>).</summary>
+    private static void WriteSealedHead(Utf8JsonWriter w, string sender, string recipient, long nonce)
+    {
+        w.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
+        WriteRouting(w, sender, recipient);
+        w.WriteNumber(WireNames.Nonce, nonce);
     }
 
     private static void WriteReliable(Utf8JsonWriter w, long messageId, JsonElement message)

@@ -174,26 +174,20 @@ internal sealed class PeerRegistry(ClientCore core)
         }
 
         var via = session.DirectPathFrom(from);
-        if (envelope.Kind == MessageKind.UnreliablePeerMessage)
+        var isSealed = envelope.Kind == MessageKind.SealedPeerDatagram;
+        if (!SealedAsAgreed(session, isSealed))
         {
-            if (session.Seal is not null)
-            {
-                core.Drop("unsealed-from-secure-peer");
-                return;
-            }
+            return;
+        }
 
+        if (!isSealed)
+        {
             core.Accept(envelope, from);
             session.HandleUnreliable(envelope.Message, via);
             return;
         }
 
-        if (session.Seal is not { } seal)
-        {
-            core.Drop("sealed-from-plain-peer");
-            return;
-        }
-
-        if (seal.TryOpen(envelope.Nonce, envelope.SealedBytes, out var plaintext) is { } refusal)
+        if (session.Seal!.TryOpen(envelope.Nonce, envelope.SealedBytes, out var plaintext) is { } refusal)
         {
             core.Drop(refusal);
             return;
@@ -283,32 +277,40 @@ internal sealed class PeerRegistry(ClientCore core)
     /// </summary>
     private void Deliver(PeerSession session, PeerOriginatedMessage message, IPEndPoint from, IPeerPath via)
     {
-        if (session.Seal is not { } seal)
+        if (!SealedAsAgreed(session, message is SealedPeerDatagram))
         {
-            if (message is SealedPeerDatagram)
-            {
-                core.Drop("sealed-from-plain-peer");
-                return;
-            }
-
-            core.Accept(message, from);
-            session.Handle(message, via);
             return;
         }
 
         if (message is not SealedPeerDatagram sealedDatagram)
         {
-            core.Drop("unsealed-from-secure-peer");
+            core.Accept(message, from);
+            session.Handle(message, via);
             return;
         }
 
-        if (seal.TryOpen(sealedDatagram, out var plaintext) is { } refusal)
+        if (session.Seal!.TryOpen(sealedDatagram, out var plaintext) is { } refusal)
         {
             core.Drop(refusal);
             return;
         }
 
         DeliverOpened(session, message.Sender, plaintext, from, via);
+    }
+
+    /// <summary>
+    /// Whether a datagram is sealed exactly when the peer has session keys: a plain one from a peer with keys would be a
+    /// downgrade, a sealed one from a plain peer cannot be opened. Counted when not.
+    /// </summary>
+    private bool SealedAsAgreed(PeerSession session, bool isSealed)
+    {
+        if (isSealed == session.Seal is not null)
+        {
+            return true;
+        }
+
+        core.Drop(isSealed ? "sealed-from-plain-peer" : "unsealed-from-secure-peer");
+        return false;
     }
 
     /// <summary>
