@@ -25,7 +25,7 @@ internal sealed class PeerKeyPair : IDisposable
     private static readonly byte[] SpkiPrefix = Convert.FromHexString("3059301306072A8648CE3D020106082A8648CE3D03010703420004");
 
     private readonly ECDiffieHellman _key;
-    private readonly SafeEvpPKeyHandle? _openSslKey;
+    private readonly OpenSslEcdh.PrivateKey? _openSslKey;
 
     /// <summary>Makes a key pair, agreeing through OpenSSL directly where it can.</summary>
     public PeerKeyPair()
@@ -39,8 +39,9 @@ internal sealed class PeerKeyPair : IDisposable
         if (direct && OpenSslEcdh.IsAvailable && (OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD()))
         {
             var key = new ECDiffieHellmanOpenSsl(ECCurve.NamedCurves.nistP256);
-            _openSslKey = key.DuplicateKeyHandle();
             _key = key;
+            using var handle = key.DuplicateKeyHandle();
+            _openSslKey = OpenSslEcdh.Import(handle);
         }
         else
         {
