@@ -51,6 +51,20 @@ public sealed class PeerKeyPairTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void CoordinatesOutsideTheField_GiveNoSeal(bool direct)
+    {
+        // X and Y of all ones are past the field's prime: no point, however the curve equation would come out.
+        using var alice = new PeerKeyPair(direct);
+        using var bob = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var spki = bob.ExportSubjectPublicKeyInfo();
+        spki.AsSpan(27).Fill(0xFF);
+
+        Assert.Null(alice.TryAgree("alice", "bob", Base64UrlText.Encode(spki)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void CompressedPoint_GivesNoSeal(bool direct)
     {
         // A valid key, but not in the one form our peers send: both paths refuse it alike.
