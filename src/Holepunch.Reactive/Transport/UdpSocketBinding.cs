@@ -77,6 +77,9 @@ internal sealed class UdpSocketBinding : IDisposable
     /// <summary>Whether the socket is read by the batched loop (and replies on its thread are batched).</summary>
     public bool IsBatched => _batched is not null;
 
+    /// <summary>How many datagrams one receive call can take now (the batched loop's slots grow under load; else 1).</summary>
+    internal int ReceiveSlots => _batched?.Slots ?? 1;
+
     /// <summary>Whether the receive loop has started and not yet ended.</summary>
     public bool IsReceiving => _thread?.IsAlive == true;
 

@@ -77,8 +77,9 @@ public sealed record UdpTransportOptions
     /// system call) and the replies that observers send on the receive thread while a batch is delivered leave together
     /// with <c>sendmmsg</c> once the batch has been delivered (see <see cref="UdpDatagramTransport.Send"/>). Fewer
     /// system calls and thread wake-ups under load; no difference in what is delivered or sent. Each socket then holds
-    /// one receive buffer of <see cref="MaxDatagramSize"/> per datagram of a batch, up to 1 MiB (16 datagrams at the
-    /// default size, 32 at 32 KiB or less), which the OS commits only as far as datagrams fill it.
+    /// one receive buffer of <see cref="MaxDatagramSize"/> per datagram of a batch: two at first, doubled whenever a call
+    /// fills them all, up to 1 MiB (16 datagrams at the default size, 32 at 32 KiB or less). The OS commits the pages
+    /// only as far as datagrams fill them.
     /// </summary>
     /// <value>
     /// The default value is <see langword="true"/>. Ignored (the managed socket calls are used) on other systems or

@@ -50,9 +50,44 @@ public sealed partial class UdpDatagramTransportTests
         Assert.Equal(Enumerable.Range(0, Burst + 1), received.Select(r => BinaryPrimitives.ReadInt32LittleEndian(r.Payload)));
         Assert.Equal(Burst + 1, receiver.Statistics.DatagramsReceived);
 
-        // 16 a call at the default maximum size: seven calls take the burst, an eighth waits for more (the managed loop
-        // makes one call a datagram).
+        // The slots double from two on every full call, up to 16 at the default maximum size: about ten calls take the
+        // burst, one more waits for more (the managed loop makes one call a datagram).
         Assert.InRange(receiver.Counters.ReceiveCalls - calls, 1, Burst / 5);
+    }
+
+    [LinuxFact]
+    public async Task ReceiveSlots_StartAtTwoAndGrowOnlyWhenACallFillsThemAll()
+    {
+        using var sender = Bind("127.0.0.1", batched: true);
+        using var receiver = Bind("127.0.0.1", batched: true);
+
+        // One datagram at a time never fills the two slots: 128 KiB pinned, not the whole batch's 1 MiB.
+        using (var each = new SemaphoreSlim(0))
+        using (receiver.Received.Subscribe(_ => each.Release()))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                Assert.True(sender.Send(Index(i), receiver.LocalEndPoint));
+                Assert.True(await each.WaitAsync(Wait));
+            }
+        }
+
+        Assert.Equal(BatchedReceiveLoop.InitialSlots, receiver.Bindings[0].ReceiveSlots);
+
+        // A burst queued while the loop is held fills every call: the slots double up to the batch.
+        using var held = new HeldReceiver(receiver);
+        Assert.True(sender.Send(Index(0), receiver.LocalEndPoint));
+        await held.Holding;
+        const int Burst = 100;
+        for (int i = 1; i <= Burst; i++)
+        {
+            Assert.True(sender.Send(Index(i), receiver.LocalEndPoint));
+        }
+
+        Received[] received = await held.ReleaseAsync(Burst + 1);
+
+        Assert.Equal(Enumerable.Range(0, Burst + 1), received.Select(r => BinaryPrimitives.ReadInt32LittleEndian(r.Payload)));
+        Assert.Equal(BatchedReceiveLoop.MaxSlotBytes / (64 * 1024), receiver.Bindings[0].ReceiveSlots);
     }
 
     [Theory]

@@ -12,10 +12,11 @@ namespace Holepunch.Reactive.Transport.Linux;
 /// two system calls and no thread wake-up for a whole batch of requests and their replies.
 /// </summary>
 /// <remarks>
-/// Everything it needs is allocated once: the message headers, one receive slot of the maximum datagram size (plus
-/// one byte) per message in a pinned array of at most <see cref="MaxSlotBytes"/> (whose pages the OS commits only as
-/// datagrams fill them: small datagrams cost a page a slot), and the remote and arrival end points of the last
-/// datagram, reused while they do not change, so a steady peer costs no allocation.
+/// Everything it needs is allocated up front: the message headers, receive slots of the maximum datagram size (plus
+/// one byte) in a pinned array, and the remote and arrival end points of the last datagram, reused while they do not
+/// change, so a steady peer costs no allocation. The slots start at two and double each time a call fills them all,
+/// up to <see cref="MaxSlotBytes"/>: a socket that takes a datagram at a time (most clients) pins 128 KiB at the
+/// default maximum datagram size, a busy one (a server) reaches its full batch after a few calls. The OS commits a slot's pages only as datagrams fill them.
 /// </remarks>
 internal sealed unsafe class BatchedReceiveLoop
 {
@@ -28,13 +29,17 @@ internal sealed unsafe class BatchedReceiveLoop
     /// </summary>
     public const int MaxSlotBytes = 1 << 20;
 
+    /// <summary>The receive slots a loop starts with: two, so that a call taking one datagram shows there was no more.</summary>
+    public const int InitialSlots = 2;
+
     private readonly UdpSocketBinding _binding;
     private readonly UdpDatagramTransport _owner;
     private readonly int _maxDatagramSize;
     private readonly int _stride;
     private readonly int _batchSize;
     private readonly bool _usePacketInformation;
-    private readonly byte[] _payloads;
+    private byte[] _payloads;
+    private int _slots;
 
     // The last remote's native address and end point, and the last arrival address (4 or 16 bytes) and end point.
     private readonly byte[] _lastName = new byte[NativeSocketAddress.StorageSize];
@@ -54,9 +59,16 @@ internal sealed unsafe class BatchedReceiveLoop
         // One byte over the maximum, so that an oversize datagram shows even where the truncation flag would not.
         _stride = (maxDatagramSize + 1 + 15) & ~15;
         _batchSize = Math.Clamp(MaxSlotBytes / _stride, 1, MaxBatchSize);
-        _payloads = GC.AllocateUninitializedArray<byte>(_stride * _batchSize, pinned: true);
+        _slots = Math.Min(InitialSlots, _batchSize);
+        _payloads = GC.AllocateUninitializedArray<byte>(_stride * _slots, pinned: true);
         _lastArrival = binding.LocalEndPoint;
     }
+
+    /// <summary>The receive slots in use: how many datagrams the next call can take.</summary>
+    public int Slots => Volatile.Read(ref _slots);
+
+    /// <summary>The most receive slots this loop grows to.</summary>
+    public int MaxSlots => _batchSize;
 
     /// <summary>Whether the batched calls can be used here.</summary>
     public static bool IsSupported => LinuxSockets.IsSupported;
@@ -83,21 +95,20 @@ internal sealed unsafe class BatchedReceiveLoop
         using var sends = new SendBatch(_owner);
         try
         {
-            byte* payloads = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_payloads));
             var headers = (MMsgHdr*)block;
             var vectors = (IoVec*)(headers + _batchSize);
             byte* names = (byte*)(vectors + _batchSize);
             byte* controls = names + (_batchSize * NativeSocketAddress.StorageSize);
+            PointSlots(vectors);
             for (int i = 0; i < _batchSize; i++)
             {
-                vectors[i] = new IoVec { Base = payloads + (i * _stride), Length = (nuint)_stride };
                 headers[i].Header.Iov = vectors + i;
                 headers[i].Header.IovLength = 1;
                 headers[i].Header.Name = names + (i * NativeSocketAddress.StorageSize);
                 headers[i].Header.Control = _usePacketInformation ? controls + (i * ControlMessages.SlotSize) : null;
             }
 
-            Loop(headers, sends);
+            Loop(headers, vectors, sends);
         }
         catch (Exception e) when (_owner.IsClosed && e is SocketException or ObjectDisposedException)
         {
@@ -115,7 +126,29 @@ internal sealed unsafe class BatchedReceiveLoop
         }
     }
 
-    private void Loop(MMsgHdr* headers, SendBatch sends)
+    /// <summary>Points the first <see cref="_slots"/> vectors at the slots of <see cref="_payloads"/> (pinned: it does not move).</summary>
+    private void PointSlots(IoVec* vectors)
+    {
+        byte* payloads = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_payloads));
+        for (int i = 0; i < _slots; i++)
+        {
+            vectors[i] = new IoVec { Base = payloads + (i * _stride), Length = (nuint)_stride };
+        }
+    }
+
+    /// <summary>
+    /// After a call that filled every slot: twice the slots, up to the batch size. Payloads already emitted keep the old
+    /// array until the GC collects it.
+    /// </summary>
+    private void Grow(IoVec* vectors)
+    {
+        int slots = Math.Min(_slots * 2, _batchSize);
+        _payloads = GC.AllocateUninitializedArray<byte>(_stride * slots, pinned: true);
+        Volatile.Write(ref _slots, slots);
+        PointSlots(vectors);
+    }
+
+    private void Loop(MMsgHdr* headers, IoVec* vectors, SendBatch sends)
     {
         SafeSocketHandle handle = _binding.Socket.SafeHandle;
 
@@ -123,7 +156,7 @@ internal sealed unsafe class BatchedReceiveLoop
         while (!_owner.IsClosed)
         {
             // The kernel writes the lengths and flags back: give each slot its full room again.
-            for (int i = 0; i < _batchSize; i++)
+            for (int i = 0; i < _slots; i++)
             {
                 headers[i].Header.NameLength = NativeSocketAddress.StorageSize;
                 headers[i].Header.ControlLength = _usePacketInformation ? ControlMessages.SlotSize : 0u;
@@ -131,7 +164,7 @@ internal sealed unsafe class BatchedReceiveLoop
             }
 
             _owner.Counters.ReceiveCall();
-            int count = LinuxSockets.Receive(handle, headers, _batchSize, out int errno);
+            int count = LinuxSockets.Receive(handle, headers, _slots, out int errno);
             if (count < 0)
             {
                 Survive(errno);
@@ -139,6 +172,10 @@ internal sealed unsafe class BatchedReceiveLoop
             else if (!DeliverAll(headers, count, sends))
             {
                 return;
+            }
+            else if (count == _slots && _slots < _batchSize)
+            {
+                Grow(vectors);
             }
         }
     }
