@@ -36,6 +36,7 @@ internal static unsafe class OpenSslEcdh
     private static readonly delegate* unmanaged<byte*, nuint, nint, nint, nint, int> ComputeKey;
     private static readonly delegate* unmanaged<nint, void> FreePoint;
     private static readonly delegate* unmanaged<nint, void> FreeEcKey;
+    private static readonly delegate* unmanaged<void> ClearErrors;
 
 #pragma warning disable CA1810 // The exports are resolved together, once, or not at all.
     static OpenSslEcdh()
@@ -54,7 +55,13 @@ internal static unsafe class OpenSslEcdh
             && Export(library, "EC_POINT_oct2point") is not 0 and var decodePoint
             && Export(library, "ECDH_compute_key") is not 0 and var computeKey
             && Export(library, "EC_POINT_free") is not 0 and var freePoint
-            && Export(library, "EC_KEY_free") is not 0 and var freeEcKey)
+            && Export(library, "EC_KEY_free") is not 0 and var freeEcKey
+            && Export(library, "ERR_clear_error") is not 0 and var clearErrors
+            && Export(library, "OpenSSL_version_num") is not 0 and var versionNumber
+
+            // The keys come from the OpenSSL .NET loaded: a different copy (another build of 3.x beside it) must not
+            // be handed them.
+            && ((delegate* unmanaged<nuint>)versionNumber)() == (nuint)SafeEvpPKeyHandle.OpenSslVersion)
         {
             GetEcKey = (delegate* unmanaged<nint, nint>)getEcKey;
             GetGroup = (delegate* unmanaged<nint, nint>)getGroup;
@@ -63,6 +70,7 @@ internal static unsafe class OpenSslEcdh
             ComputeKey = (delegate* unmanaged<byte*, nuint, nint, nint, nint, int>)computeKey;
             FreePoint = (delegate* unmanaged<nint, void>)freePoint;
             FreeEcKey = (delegate* unmanaged<nint, void>)freeEcKey;
+            ClearErrors = (delegate* unmanaged<void>)clearErrors;
             IsAvailable = true;
         }
     }
@@ -100,7 +108,8 @@ internal static unsafe class OpenSslEcdh
     /// </summary>
     public static bool TryDeriveSecret(PrivateKey ownKey, ReadOnlySpan<byte> peerPoint, Span<byte> secret)
     {
-        if (peerPoint.Length != PointLength || secret.Length != SecretLength)
+        // 0x04: uncompressed. OpenSSL would also take the hybrid forms (0x06, 0x07), which our peers never send.
+        if (peerPoint.Length != PointLength || peerPoint[0] != 0x04 || secret.Length != SecretLength)
         {
             return false;
         }
@@ -116,10 +125,18 @@ internal static unsafe class OpenSslEcdh
             fixed (byte* pointBytes = peerPoint)
             fixed (byte* output = secret)
             {
-                return point != 0
+                if (point != 0
                     && DecodePoint(group, point, pointBytes, (nuint)peerPoint.Length, 0) == 1
-                    && ComputeKey(output, SecretLength, point, ecKey, 0) == SecretLength;
+                    && ComputeKey(output, SecretLength, point, ecKey, 0) == SecretLength)
+                {
+                    return true;
+                }
             }
+
+            // A refused point (a remote peer's doing) leaves its reasons on this thread's OpenSSL error queue, where
+            // whatever else uses OpenSSL on the thread next would find them.
+            ClearErrors();
+            return false;
         }
         finally
         {

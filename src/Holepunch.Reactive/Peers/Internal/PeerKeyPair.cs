@@ -39,9 +39,18 @@ internal sealed class PeerKeyPair : IDisposable
         if (direct && OpenSslEcdh.IsAvailable && (OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD()))
         {
             var key = new ECDiffieHellmanOpenSsl(ECCurve.NamedCurves.nistP256);
+            try
+            {
+                using var handle = key.DuplicateKeyHandle();
+                _openSslKey = OpenSslEcdh.Import(handle);
+            }
+            catch
+            {
+                key.Dispose();
+                throw;
+            }
+
             _key = key;
-            using var handle = key.DuplicateKeyHandle();
-            _openSslKey = OpenSslEcdh.Import(handle);
         }
         else
         {
