@@ -21,6 +21,9 @@ internal static class PunchCases
 
     /// <summary>Our trials, sealed and plain each, per LiteNetLib trial (ours take a millisecond or so, LiteNetLib's tens).</summary>
     private const int OursPerRound = 4;
+
+    /// <summary>The most rounds a case runs.</summary>
+    private const int MaxRounds = 2000;
     private const string Key = "bench";
 
     public static async Task<IReadOnlyList<CaseResult>> RunAsync(LoadOptions options)
@@ -29,7 +32,8 @@ internal static class PunchCases
         var introduced = new List<double>();
         var plainSamples = new List<double>();
         var lite = new List<double>();
-        var (transport, server) = HolepunchPair.StartServer();
+        // Rooms are not removed when their hosts close (they expire): room for every round the 60 s allow.
+        var (transport, server) = HolepunchPair.StartServer(maxRegistrations: 2 * OursPerRound * MaxRounds);
         using var liteServer = new LiteServer();
         try
         {
@@ -42,8 +46,15 @@ internal static class PunchCases
                 // all three alike.
                 for (var i = 0; i < OursPerRound; i++)
                 {
-                    var (confirmed, linked) = await OursAsync(sealedOptions, $"sealed-{round}-{i}").ConfigureAwait(false);
+                    // Sealed first and plain first in turn, so that neither always follows LiteNetLib's teardown.
+                    var sealedFirst = ((round * OursPerRound) + i) % 2 == 0;
+                    var (confirmed, linked) = sealedFirst ? await OursAsync(sealedOptions, $"sealed-{round}-{i}").ConfigureAwait(false) : default;
                     var (plain, _) = await OursAsync(plainOptions, $"plain-{round}-{i}").ConfigureAwait(false);
+                    if (!sealedFirst)
+                    {
+                        (confirmed, linked) = await OursAsync(sealedOptions, $"sealed-{round}-{i}").ConfigureAwait(false);
+                    }
+
                     if (trials.Measuring)
                     {
                         sealedSamples.Add(confirmed);
@@ -80,9 +91,9 @@ internal static class PunchCases
     /// <summary>
     /// The rounds of the case, each one LiteNetLib trial and <see cref="OursPerRound"/> of ours, sealed and plain: the
     /// first 3 s (and at least 20 rounds) warm up, then rounds are measured until there are at least 50 and the case
-    /// duration has passed; at most 60 s in all. A punch runs each path once per trial, so a process takes seconds to
-    /// reach its steady state: run one after another with one trial of warm-up, successive 2 s series of our sealed
-    /// punch read 860, 610, 450 and 470 µs.
+    /// duration has passed; at most 60 s and <see cref="MaxRounds"/> rounds in all. A punch runs each path once per
+    /// trial, so a process takes seconds to reach its steady state: run one after another with one trial of warm-up,
+    /// successive 2 s series of our sealed punch read 860, 610, 450 and 470 µs.
     /// </summary>
     private sealed class Trials(TimeSpan duration)
     {
@@ -91,6 +102,7 @@ internal static class PunchCases
         private readonly long _began = Stopwatch.GetTimestamp();
         private long _measuringSince;
         private int _warmUps;
+        private int _rounds;
 
         /// <summary>Whether the round under way is measured (else it warms up).</summary>
         public bool Measuring => _measuringSince != 0;
@@ -98,7 +110,7 @@ internal static class PunchCases
         public bool More(int measured)
         {
             var now = Stopwatch.GetTimestamp();
-            if (Stats.Seconds(now - _began) >= 60)
+            if (Stats.Seconds(now - _began) >= 60 || _rounds >= MaxRounds)
             {
                 return false;
             }
@@ -109,6 +121,7 @@ internal static class PunchCases
         /// <summary>A round ended: counts it towards the warm-up while warming up.</summary>
         public void Ended()
         {
+            _rounds++;
             if (!Measuring && ++_warmUps >= MinWarmUp && Stats.Seconds(Stopwatch.GetTimestamp() - _began) >= WarmUp.TotalSeconds)
             {
                 _measuringSince = Stopwatch.GetTimestamp();
