@@ -90,6 +90,26 @@ public sealed partial class UdpDatagramTransportTests
         Assert.Equal(BatchedReceiveLoop.MaxSlotBytes / (64 * 1024), receiver.Bindings[0].ReceiveSlots);
     }
 
+    [LinuxFact]
+    public async Task ClosedTransport_LeavesItsSlotsToTheNextOne()
+    {
+        // A maximum size no other test uses: the pool's arrays of this length are this test's alone.
+        const int MaxSize = 4321;
+        int length = ((MaxSize + 1 + 15) & ~15) * BatchedReceiveLoop.InitialSlots;
+        var options = new UdpTransportOptions { BindEndPoint = new IPEndPoint(IPAddress.Loopback, 0), MaxDatagramSize = MaxSize };
+        int before = PinnedSlotPool.Shared.Held(length);
+
+        var first = UdpDatagramTransport.Bind(options);
+        Assert.True(await Eventually(() => first.Bindings[0].IsReceiving));
+
+        first.Dispose();
+        Assert.True(await Eventually(() => !first.Bindings[0].IsReceiving));
+        Assert.Equal(before + 1, PinnedSlotPool.Shared.Held(length));
+
+        using var second = UdpDatagramTransport.Bind(options);
+        Assert.Equal(before, PinnedSlotPool.Shared.Held(length));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -16,7 +16,8 @@ namespace Holepunch.Reactive.Transport.Linux;
 /// one byte) in a pinned array, and the remote and arrival end points of the last datagram, reused while they do not
 /// change, so a steady peer costs no allocation. The slots start at two and double each time a call fills them all,
 /// up to <see cref="MaxSlotBytes"/>: a socket that takes a datagram at a time (most clients) pins 128 KiB at the
-/// default maximum datagram size, a busy one (a server) reaches its full batch after a few calls. The OS commits a slot's pages only as datagrams fill them.
+/// default maximum datagram size, a busy one (a server) reaches its full batch after a few calls. The OS commits a
+/// slot's pages only as datagrams fill them. The arrays come from, and go back to, <see cref="PinnedSlotPool"/>.
 /// </remarks>
 internal sealed unsafe class BatchedReceiveLoop
 {
@@ -60,7 +61,7 @@ internal sealed unsafe class BatchedReceiveLoop
         _stride = (maxDatagramSize + 1 + 15) & ~15;
         _batchSize = Math.Clamp(MaxSlotBytes / _stride, 1, MaxBatchSize);
         _slots = Math.Min(InitialSlots, _batchSize);
-        _payloads = GC.AllocateUninitializedArray<byte>(_stride * _slots, pinned: true);
+        _payloads = PinnedSlotPool.Shared.Rent(_stride * _slots);
         _lastArrival = binding.LocalEndPoint;
     }
 
@@ -123,6 +124,9 @@ internal sealed unsafe class BatchedReceiveLoop
         finally
         {
             NativeMemory.Free(block);
+
+            // The loop is over: nothing reads or receives into the slots any more.
+            PinnedSlotPool.Shared.Return(_payloads);
         }
     }
 
@@ -137,15 +141,17 @@ internal sealed unsafe class BatchedReceiveLoop
     }
 
     /// <summary>
-    /// After a call that filled every slot: twice the slots, up to the batch size. Payloads already emitted keep the old
-    /// array until the GC collects it.
+    /// After a call that filled every slot: twice the slots, up to the batch size. The old array, whose payloads have all
+    /// been delivered, goes back to the pool.
     /// </summary>
     private void Grow(IoVec* vectors)
     {
         int slots = Math.Min(_slots * 2, _batchSize);
-        _payloads = GC.AllocateUninitializedArray<byte>(_stride * slots, pinned: true);
+        byte[] outgrown = _payloads;
+        _payloads = PinnedSlotPool.Shared.Rent(_stride * slots);
         Volatile.Write(ref _slots, slots);
         PointSlots(vectors);
+        PinnedSlotPool.Shared.Return(outgrown);
     }
 
     private void Loop(MMsgHdr* headers, IoVec* vectors, SendBatch sends)
