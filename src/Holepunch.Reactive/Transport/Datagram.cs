@@ -4,8 +4,8 @@ namespace Holepunch.Reactive.Transport;
 
 /// <summary>One received UDP datagram: its payload, who sent it and the local address it arrived on.</summary>
 /// <param name="Payload">
-/// The datagram's bytes. A transport may reuse the memory once the observer's <c>OnNext</c> returns:
-/// decode it or copy it (<see cref="ReadOnlyMemory{T}.ToArray"/>) before then.
+/// The datagram's bytes. A transport may reuse the memory once the observer's <c>OnNext</c> returns, for a later
+/// datagram or another socket's: decode it or copy it (<see cref="ReadOnlyMemory{T}.ToArray"/>) before then.
 /// </param>
 /// <param name="RemoteEndPoint">The source address and port, as seen by this host (IPv4-mapped addresses are unmapped).</param>
 /// <param name="LocalEndPoint">

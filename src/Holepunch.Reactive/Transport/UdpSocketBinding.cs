@@ -60,7 +60,7 @@ internal sealed class UdpSocketBinding : IDisposable
 
         if (options.BatchedReceive && BatchedReceiveLoop.IsSupported)
         {
-            _batched = new BatchedReceiveLoop(this, owner, _maxDatagramSize, _usePacketInformation);
+            _batched = new BatchedReceiveLoop(this, owner, _maxDatagramSize, _usePacketInformation, options.SlotPool);
         }
 
         // One byte over the maximum, so an oversize datagram shows as a full buffer on systems that silently truncate.

@@ -79,7 +79,8 @@ public sealed record UdpTransportOptions
     /// system calls and thread wake-ups under load; no difference in what is delivered or sent. Each socket then holds
     /// one receive buffer of <see cref="MaxDatagramSize"/> per datagram of a batch: two at first, doubled whenever a call
     /// fills them all, up to 1 MiB (16 datagrams at the default size, 32 at 32 KiB or less). The OS commits the pages
-    /// only as far as datagrams fill them.
+    /// only as far as datagrams fill them. A closed socket's buffers are kept (a few MiB at most) for the next socket:
+    /// a payload kept past its delivery may then show another socket's datagram.
     /// </summary>
     /// <value>
     /// The default value is <see langword="true"/>. Ignored (the managed socket calls are used) on other systems or
@@ -92,6 +93,9 @@ public sealed record UdpTransportOptions
     /// wakes it first. Internal: tests lengthen it to show that closing wakes the receive.
     /// </summary>
     internal TimeSpan ReceivePoll { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Where the batched receive loops rent their pinned slots (tests give one of their own).</summary>
+    internal Linux.PinnedSlotPool SlotPool { get; init; } = Linux.PinnedSlotPool.Shared;
 
     /// <summary>Checks the options and throws one exception listing every problem.</summary>
     /// <exception cref="ArgumentException">At least one option is invalid.</exception>

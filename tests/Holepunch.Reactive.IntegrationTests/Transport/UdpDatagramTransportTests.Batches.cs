@@ -93,21 +93,21 @@ public sealed partial class UdpDatagramTransportTests
     [LinuxFact]
     public async Task ClosedTransport_LeavesItsSlotsToTheNextOne()
     {
-        // A maximum size no other test uses: the pool's arrays of this length are this test's alone.
-        const int MaxSize = 4321;
-        int length = ((MaxSize + 1 + 15) & ~15) * BatchedReceiveLoop.InitialSlots;
-        var options = new UdpTransportOptions { BindEndPoint = new IPEndPoint(IPAddress.Loopback, 0), MaxDatagramSize = MaxSize };
-        int before = PinnedSlotPool.Shared.Held(length);
+        // A pool of the test's own: the shared one changes with every other test's sockets.
+        var pool = new PinnedSlotPool();
+        var options = new UdpTransportOptions { BindEndPoint = new IPEndPoint(IPAddress.Loopback, 0), SlotPool = pool };
+        int length = ((options.MaxDatagramSize + 1 + 15) & ~15) * BatchedReceiveLoop.InitialSlots;
 
         var first = UdpDatagramTransport.Bind(options);
         Assert.True(await Eventually(() => first.Bindings[0].IsReceiving));
+        Assert.Equal(0, pool.Held(length));
 
         first.Dispose();
         Assert.True(await Eventually(() => !first.Bindings[0].IsReceiving));
-        Assert.Equal(before + 1, PinnedSlotPool.Shared.Held(length));
+        Assert.Equal(1, pool.Held(length));
 
         using var second = UdpDatagramTransport.Bind(options);
-        Assert.Equal(before, PinnedSlotPool.Shared.Held(length));
+        Assert.Equal(0, pool.Held(length));
     }
 
     [Theory]

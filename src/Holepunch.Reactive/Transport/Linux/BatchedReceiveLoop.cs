@@ -17,7 +17,7 @@ namespace Holepunch.Reactive.Transport.Linux;
 /// change, so a steady peer costs no allocation. The slots start at two and double each time a call fills them all,
 /// up to <see cref="MaxSlotBytes"/>: a socket that takes a datagram at a time (most clients) pins 128 KiB at the
 /// default maximum datagram size, a busy one (a server) reaches its full batch after a few calls. The OS commits a
-/// slot's pages only as datagrams fill them. The arrays come from, and go back to, <see cref="PinnedSlotPool"/>.
+/// slot's pages only as datagrams fill them. The arrays come from, and go back to, a <see cref="PinnedSlotPool"/>.
 /// </remarks>
 internal sealed unsafe class BatchedReceiveLoop
 {
@@ -39,8 +39,10 @@ internal sealed unsafe class BatchedReceiveLoop
     private readonly int _stride;
     private readonly int _batchSize;
     private readonly bool _usePacketInformation;
+    private readonly PinnedSlotPool _pool;
     private byte[] _payloads;
     private int _slots;
+    private int _ran;
 
     // The last remote's native address and end point, and the last arrival address (4 or 16 bytes) and end point.
     private readonly byte[] _lastName = new byte[NativeSocketAddress.StorageSize];
@@ -50,8 +52,9 @@ internal sealed unsafe class BatchedReceiveLoop
     private int _lastArrivalLength;
     private IPEndPoint _lastArrival;
 
-    public BatchedReceiveLoop(UdpSocketBinding binding, UdpDatagramTransport owner, int maxDatagramSize, bool usePacketInformation)
+    public BatchedReceiveLoop(UdpSocketBinding binding, UdpDatagramTransport owner, int maxDatagramSize, bool usePacketInformation, PinnedSlotPool pool)
     {
+        _pool = pool;
         _binding = binding;
         _owner = owner;
         _maxDatagramSize = maxDatagramSize;
@@ -61,7 +64,7 @@ internal sealed unsafe class BatchedReceiveLoop
         _stride = (maxDatagramSize + 1 + 15) & ~15;
         _batchSize = Math.Clamp(MaxSlotBytes / _stride, 1, MaxBatchSize);
         _slots = Math.Min(InitialSlots, _batchSize);
-        _payloads = PinnedSlotPool.Shared.Rent(_stride * _slots);
+        _payloads = pool.Rent(_stride * _slots);
         _lastArrival = binding.LocalEndPoint;
     }
 
@@ -89,8 +92,14 @@ internal sealed unsafe class BatchedReceiveLoop
     }
 
     /// <summary>Runs until the transport closes or the socket fails; the body of the binding's receive thread.</summary>
+    /// <exception cref="InvalidOperationException">The loop ran before (its slots went back to the pool).</exception>
     public void Run()
     {
+        if (Interlocked.Exchange(ref _ran, 1) != 0)
+        {
+            throw new InvalidOperationException("A receive loop runs once.");
+        }
+
         int slot = sizeof(MMsgHdr) + sizeof(IoVec) + NativeSocketAddress.StorageSize + ControlMessages.SlotSize;
         byte* block = (byte*)NativeMemory.AllocZeroed((nuint)(slot * _batchSize));
         using var sends = new SendBatch(_owner);
@@ -126,7 +135,8 @@ internal sealed unsafe class BatchedReceiveLoop
             NativeMemory.Free(block);
 
             // The loop is over: nothing reads or receives into the slots any more.
-            PinnedSlotPool.Shared.Return(_payloads);
+            _pool.Return(_payloads);
+            _payloads = [];
         }
     }
 
@@ -148,10 +158,10 @@ internal sealed unsafe class BatchedReceiveLoop
     {
         int slots = Math.Min(_slots * 2, _batchSize);
         byte[] outgrown = _payloads;
-        _payloads = PinnedSlotPool.Shared.Rent(_stride * slots);
+        _payloads = _pool.Rent(_stride * slots);
         Volatile.Write(ref _slots, slots);
         PointSlots(vectors);
-        PinnedSlotPool.Shared.Return(outgrown);
+        _pool.Return(outgrown);
     }
 
     private void Loop(MMsgHdr* headers, IoVec* vectors, SendBatch sends)

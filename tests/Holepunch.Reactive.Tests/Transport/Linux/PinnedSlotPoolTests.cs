@@ -33,17 +33,37 @@ public sealed class PinnedSlotPoolTests
     }
 
     [Fact]
-    public void Pool_KeepsNoMoreThanItsLimit()
+    public void EachLength_KeepsAboutAMebibyte()
     {
         var pool = new PinnedSlotPool();
-        var arrays = Enumerable.Range(0, 5).Select(_ => pool.Rent(1 << 20)).ToList();
+        ReturnMany(pool, Length, 10);
+        ReturnMany(pool, 1 << 20, 3);
+
+        // Eight 128 KiB arrays fit a length's 1 MiB, and one 1 MiB array: a length nobody asks for again cannot take
+        // the room of the lengths in use.
+        Assert.Equal(8, pool.Held(Length));
+        Assert.Equal(1, pool.Held(1 << 20));
+        Assert.Equal(2L << 20, pool.RetainedBytes);
+    }
+
+    [Fact]
+    public void Pool_KeepsNoMoreThanItsLimitInAll()
+    {
+        var pool = new PinnedSlotPool();
+        for (var i = 0; i < 12; i++)
+        {
+            ReturnMany(pool, (1 << 20) + (16 * i), 1);
+        }
+
+        Assert.InRange(pool.RetainedBytes, PinnedSlotPool.MaxRetainedBytes - (1 << 20) - 256, PinnedSlotPool.MaxRetainedBytes);
+    }
+
+    private static void ReturnMany(PinnedSlotPool pool, int length, int count)
+    {
+        var arrays = Enumerable.Range(0, count).Select(_ => pool.Rent(length)).ToList();
         foreach (var array in arrays)
         {
             pool.Return(array);
         }
-
-        // Four of the 1 MiB arrays fit the 4 MiB limit; the fifth is left to the GC.
-        Assert.Equal(PinnedSlotPool.MaxRetainedBytes, pool.RetainedBytes);
-        Assert.Equal(4, pool.Held(1 << 20));
     }
 }
