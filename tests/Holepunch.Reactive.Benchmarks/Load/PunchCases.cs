@@ -46,8 +46,9 @@ internal static class PunchCases
                 // all three alike.
                 for (var i = 0; i < OursPerRound; i++)
                 {
-                    // Sealed first and plain first in turn, so that neither always follows LiteNetLib's teardown.
-                    var sealedFirst = ((round * OursPerRound) + i) % 2 == 0;
+                    // Sealed first and plain first in turn, and the round's first trial in turn from round to round, so that
+                    // neither always follows LiteNetLib's teardown.
+                    var sealedFirst = (round + i) % 2 == 0;
                     var (confirmed, linked) = sealedFirst ? await OursAsync(sealedOptions, $"sealed-{round}-{i}").ConfigureAwait(false) : default;
                     var (plain, _) = await OursAsync(plainOptions, $"plain-{round}-{i}").ConfigureAwait(false);
                     if (!sealedFirst)
