@@ -122,28 +122,40 @@ public sealed class HolepunchClientLoopbackTests
         await joiner.JoinAsync("alice", "room").WaitAsync(Wait);
         await hostConfirmsJoiner.WaitAsync(Wait);
         await Task.Yield();
-        var all = host.UnreliableMessages.Take(Messages).ToList().ToTask();
         var message = Json("\"a small game state update\"");
-        var sentBefore = joiner.Statistics.DatagramsSent;
 
-        // One thread, back to back: each send is its own turn of the joiner's loop (run inline, as nothing else runs).
-        for (var i = 0; i < Messages; i++)
+        // A burst may find the joiner's loop held by its receive thread (a late punch datagram, handled while this thread
+        // sends; on a loaded machine that thread can be preempted meanwhile): what is queued then leaves together, as it
+        // should. Without a window, an idle loop sends each message at the end of its own turn: one of three bursts
+        // shows it.
+        var datagrams = new List<long>();
+        for (var burst = 0; burst < (coalesced ? 1 : 3); burst++)
         {
-            joiner.SendUnreliable("room", message);
+            var all = host.UnreliableMessages.Take(Messages).ToList().ToTask();
+            var sentBefore = joiner.Statistics.DatagramsSent;
+
+            // One thread, back to back: each send is its own turn of the joiner's loop (run inline, as nothing else runs).
+            for (var i = 0; i < Messages; i++)
+            {
+                joiner.SendUnreliable("room", message);
+            }
+
+            var received = await all.WaitAsync(Wait);
+            Assert.Equal(Messages, received.Count);
+            datagrams.Add(joiner.Statistics.DatagramsSent - sentBefore);
+            if (!coalesced && datagrams[^1] >= Messages * 9 / 10)
+            {
+                break;
+            }
         }
 
-        var received = await all.WaitAsync(Wait);
-        var datagrams = joiner.Statistics.DatagramsSent - sentBefore;
-
-        Assert.Equal(Messages, received.Count);
         if (coalesced)
         {
-            Assert.True(datagrams <= Messages / 2, $"{datagrams} datagrams for {Messages} messages");
+            Assert.True(datagrams[0] <= Messages / 2, $"{datagrams[0]} datagrams for {Messages} messages");
         }
         else
         {
-            // Each send leaves at the end of its own turn (a few may share one if a peer check held the loop meanwhile).
-            Assert.True(datagrams >= Messages * 9 / 10, $"{datagrams} datagrams for {Messages} messages");
+            Assert.True(datagrams[^1] >= Messages * 9 / 10, $"{string.Join(", ", datagrams)} datagrams for {Messages} messages in each burst");
         }
     }
 
