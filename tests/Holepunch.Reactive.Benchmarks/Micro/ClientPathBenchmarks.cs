@@ -27,6 +27,10 @@ public class ClientPathBenchmarks : IDisposable
     private long _received;
     private IDisposable? _subscription;
 
+    /// <summary>Whether both clients batch (the default) or send one message a datagram (as to a Godot peer).</summary>
+    [Params(true, false)]
+    public bool Batches { get; set; }
+
     /// <summary>Connects the two clients.</summary>
     [GlobalSetup]
     public void Setup()
@@ -42,6 +46,7 @@ public class ClientPathBenchmarks : IDisposable
             Scheduler = _scheduler,
             OrderedReliableDelivery = true,
             PeerCheckInterval = TimeSpan.FromDays(1),
+            BatchPeerMessages = Batches,
         };
 
         _host = new HolepunchClient(Options("203.0.113.10"));
