@@ -32,8 +32,11 @@ internal static class PunchCases
         var introduced = new List<double>();
         var plainSamples = new List<double>();
         var lite = new List<double>();
+        var separateSamples = new List<double>();
+        var liteSeparate = new List<double>();
+        var separate = CpuAffinity.IsSupported;
         // Rooms are not removed when their hosts close (they expire): room for every round the 60 s allow.
-        var (transport, server) = HolepunchPair.StartServer(maxRegistrations: 2 * OursPerRound * MaxRounds);
+        var (transport, server) = HolepunchPair.StartServer(maxRegistrations: 3 * OursPerRound * MaxRounds);
         using var liteServer = new LiteServer();
         try
         {
@@ -56,18 +59,28 @@ internal static class PunchCases
                         (confirmed, linked) = await OursAsync(sealedOptions, $"sealed-{round}-{i}").ConfigureAwait(false);
                     }
 
+                    var (apart, _) = separate ? await OursAsync(sealedOptions, $"apart-{round}-{i}", separateCpus: true).ConfigureAwait(false) : default;
                     if (trials.Measuring)
                     {
                         sealedSamples.Add(confirmed);
                         introduced.Add(linked);
                         plainSamples.Add(plain);
+                        if (separate)
+                        {
+                            separateSamples.Add(apart);
+                        }
                     }
                 }
 
-                var liteSample = await Task.Run(() => liteServer.Trial($"room-{round}")).ConfigureAwait(false);
+                var liteSample = await Task.Run(() => liteServer.Trial($"room-{round}", separateCpus: false)).ConfigureAwait(false);
+                var liteApart = separate ? await Task.Run(() => liteServer.Trial($"apart-{round}", separateCpus: true)).ConfigureAwait(false) : 0;
                 if (trials.Measuring)
                 {
                     lite.Add(liteSample);
+                    if (separate)
+                    {
+                        liteSeparate.Add(liteApart);
+                    }
                 }
 
                 trials.Ended();
@@ -79,8 +92,17 @@ internal static class PunchCases
             transport.Dispose();
         }
 
+        IEnumerable<CaseResult> apartResults = separate
+            ?
+            [
+                // Against LiteNetLib unpinned: pinned, its several threads a peer share one CPU, which makes it slower.
+                new("litenetlib-punch-p50-separate-cpus", Math.Round(Stats.Percentile(liteSeparate, 50), 1), "µs", null, null) { Note = $"each peer's threads on a CPU of their own, {liteSeparate.Count} trials" },
+                new("punch-p50-separate-cpus", Math.Round(Stats.Percentile(separateSamples, 50), 1), "µs", "litenetlib-punch-p50", null) { Note = $"sealed, each peer's receive thread on a CPU of its own, {separateSamples.Count} trials" },
+            ]
+            : [];
         return
         [
+            .. apartResults,
             new("litenetlib-punch-p50", Math.Round(Stats.Percentile(lite, 50), 1), "µs", null, null) { Note = $"NatPunchModule introduce → both connected, {lite.Count} trials" },
             new("litenetlib-punch-p99", Math.Round(Stats.Percentile(lite, 99), 1), "µs", null, null),
             new("punch-p50", Math.Round(Stats.Percentile(sealedSamples, 50), 1), "µs", "litenetlib-punch-p50", null) { Note = $"join → both peers confirmed, {sealedSamples.Count} trials (both introduced after {Stats.Percentile(introduced, 50):0} µs)" },
@@ -130,11 +152,28 @@ internal static class PunchCases
         }
     }
 
-    /// <summary>One trial of ours with fresh peers: µs from the join to both confirmed, and to both introduced.</summary>
-    private static async Task<(double Confirmed, double Introduced)> OursAsync(HolepunchClientOptions options, string room)
+    /// <summary>
+    /// One trial of ours with fresh peers: µs from the join to both confirmed, and to both introduced. With
+    /// <paramref name="separateCpus"/> the host's receive thread is started on CPU 0 and the joiner's on CPU 1 (each
+    /// inherits its creator's pin), as two machines would each run one peer.
+    /// </summary>
+    private static async Task<(double Confirmed, double Introduced)> OursAsync(HolepunchClientOptions options, string room, bool separateCpus = false)
     {
-        await using var host = await HolepunchClient.HostAsync(room, options).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        await using var joiner = new HolepunchClient(options);
+        HolepunchClient host;
+        HolepunchClient joiner;
+        using (CpuAffinity.Pin(0, separateCpus))
+        {
+            host = new HolepunchClient(options);
+        }
+
+        using (CpuAffinity.Pin(1, separateCpus))
+        {
+            joiner = new HolepunchClient(options);
+        }
+
+        await using var hostScope = host.ConfigureAwait(false);
+        await using var joinerScope = joiner.ConfigureAwait(false);
+        await host.HostAsync(room).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         long hostConfirmed = 0;
         long joinerConfirmed = 0;
         long hostLinked = 0;
@@ -201,14 +240,27 @@ internal static class PunchCases
             _endPoint = new IPEndPoint(IPAddress.Loopback, _server.LocalPort);
         }
 
-        /// <summary>One trial with fresh peers: µs from the joiner's introduce request to both connected.</summary>
-        public double Trial(string token)
+        /// <summary>
+        /// One trial with fresh peers: µs from the joiner's introduce request to both connected; with
+        /// <paramref name="separateCpus"/> the host's threads start on CPU 0 and the joiner's on CPU 1.
+        /// </summary>
+        public double Trial(string token, bool separateCpus)
         {
             using var both = new CountdownEvent(2);
             long hostConnected = 0;
             long joinerConnected = 0;
-            var host = Client(both, () => hostConnected = Stopwatch.GetTimestamp());
-            var joiner = Client(both, () => joinerConnected = Stopwatch.GetTimestamp());
+            NetManager host;
+            NetManager joiner;
+            using (CpuAffinity.Pin(0, separateCpus))
+            {
+                host = Client(both, () => hostConnected = Stopwatch.GetTimestamp());
+            }
+
+            using (CpuAffinity.Pin(1, separateCpus))
+            {
+                joiner = Client(both, () => joinerConnected = Stopwatch.GetTimestamp());
+            }
+
             try
             {
                 host.NatPunchModule.SendNatIntroduceRequest(_endPoint, token);
