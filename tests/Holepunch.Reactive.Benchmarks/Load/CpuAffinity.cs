@@ -4,10 +4,16 @@ namespace Holepunch.Reactive.Benchmarks.Load;
 
 /// <summary>
 /// Pins the calling thread to one CPU for a while (Linux, <c>sched_setaffinity</c>): a thread started meanwhile inherits
-/// the pin, which is how the punch case gives each peer's receive thread a CPU of its own.
+/// the pin, which is how the punch case gives each peer's receive thread a CPU of its own. So does any thread a pinned
+/// thread starts later (a thread-pool worker added while a pinned receive thread queues work, say): after a pinned
+/// trial, <see cref="UnpinAll"/> gives every thread of the process its CPUs back, or the cases after it would run
+/// with pool threads stuck on one CPU.
 /// </summary>
 internal static partial class CpuAffinity
 {
+    /// <summary>The process's CPUs before anything was pinned.</summary>
+    private static readonly ulong AllCpus = ProcessCpus();
+
     /// <summary>Whether threads can be pinned here: Linux with at least two CPUs.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux() && Environment.ProcessorCount >= 2 && Environment.ProcessorCount <= 64;
 
@@ -35,6 +41,27 @@ internal static partial class CpuAffinity
         }
 
         return new Scope(previous);
+    }
+
+    /// <summary>Gives every thread of the process all of its CPUs again.</summary>
+    public static void UnpinAll()
+    {
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            if (int.TryParse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture, out var thread))
+            {
+                ulong mask = AllCpus;
+
+                // A thread that ended meanwhile fails (ESRCH): nothing to give back.
+                _ = SetAffinity(thread, sizeof(ulong), ref mask);
+            }
+        }
+    }
+
+    private static ulong ProcessCpus()
+    {
+        ulong mask = 0;
+        return OperatingSystem.IsLinux() && GetAffinity(0, sizeof(ulong), ref mask) == 0 ? mask : ulong.MaxValue >> (64 - Math.Min(64, Environment.ProcessorCount));
     }
 
     [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]

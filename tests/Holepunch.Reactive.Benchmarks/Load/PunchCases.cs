@@ -60,6 +60,10 @@ internal static class PunchCases
                     }
 
                     var (apart, _) = separate ? await OursAsync(sealedOptions, $"apart-{round}-{i}", separateCpus: true).ConfigureAwait(false) : default;
+                    if (separate)
+                    {
+                        CpuAffinity.UnpinAll();
+                    }
                     if (trials.Measuring)
                     {
                         sealedSamples.Add(confirmed);
@@ -74,6 +78,10 @@ internal static class PunchCases
 
                 var liteSample = await Task.Run(() => liteServer.Trial($"room-{round}", separateCpus: false)).ConfigureAwait(false);
                 var liteApart = separate ? await Task.Run(() => liteServer.Trial($"apart-{round}", separateCpus: true)).ConfigureAwait(false) : 0;
+                if (separate)
+                {
+                    CpuAffinity.UnpinAll();
+                }
                 if (trials.Measuring)
                 {
                     lite.Add(liteSample);
