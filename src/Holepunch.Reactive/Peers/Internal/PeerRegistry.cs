@@ -182,18 +182,12 @@ internal sealed class PeerRegistry(ClientCore core)
 
         if (!isSealed)
         {
-            core.Accept(envelope, from);
-            session.HandleUnreliable(envelope.Message, via);
+            DeliverUnreliable(session, envelope, from, via);
             return;
         }
 
-        if (session.Seal!.TryOpen(envelope.Nonce, envelope.SealedBytes, out var plaintext) is { } refusal)
-        {
-            core.Drop(refusal);
-            return;
-        }
-
-        DeliverOpened(session, envelope.Sender, plaintext, from, via);
+        var refusal = session.Seal!.TryOpen(envelope.Nonce, envelope.SealedBytes, out var plaintext);
+        DeliverOpened(session, envelope.Sender, refusal, plaintext, from, via);
     }
 
     /// <summary>
@@ -289,13 +283,15 @@ internal sealed class PeerRegistry(ClientCore core)
             return;
         }
 
-        if (session.Seal!.TryOpen(sealedDatagram, out var plaintext) is { } refusal)
-        {
-            core.Drop(refusal);
-            return;
-        }
+        var refusal = session.Seal!.TryOpen(sealedDatagram, out var plaintext);
+        DeliverOpened(session, message.Sender, refusal, plaintext, from, via);
+    }
 
-        DeliverOpened(session, message.Sender, plaintext, from, via);
+    /// <summary>An accepted plain unreliable message, decoded without a message object.</summary>
+    private void DeliverUnreliable(PeerSession session, in PeerEnvelope envelope, IPEndPoint from, IPeerPath via)
+    {
+        core.Accept(envelope, from);
+        session.HandleUnreliable(envelope.Message, via);
     }
 
     /// <summary>
@@ -314,18 +310,24 @@ internal sealed class PeerRegistry(ClientCore core)
     }
 
     /// <summary>
-    /// The datagram a sealed one carried: delivered when it is a peer message (not sealed or relayed again) whose routing
-    /// matches the outer datagram's; a plain unreliable message without a message object.
+    /// The datagram a sealed one carried: delivered when it opened (else counted as <paramref name="refusal"/>) and is a
+    /// peer message (not sealed or relayed again) whose routing matches the outer datagram's; a plain unreliable message
+    /// without a message object.
     /// </summary>
-    private void DeliverOpened(PeerSession session, string sender, ReadOnlySpan<byte> plaintext, IPEndPoint from, IPeerPath via)
+    private void DeliverOpened(PeerSession session, string sender, string? refusal, ReadOnlySpan<byte> plaintext, IPEndPoint from, IPeerPath via)
     {
+        if (refusal is not null)
+        {
+            core.Drop(refusal);
+            return;
+        }
+
         var inner = MessageCodec.DecodeLean(plaintext, core.Options.MaxDatagramSize, out var envelope);
         try
         {
             if (envelope.Kind == MessageKind.UnreliablePeerMessage && IsFromTo(envelope.Sender, envelope.Recipient, sender))
             {
-                core.Accept(envelope, from);
-                session.HandleUnreliable(envelope.Message, via);
+                DeliverUnreliable(session, envelope, from, via);
             }
             else if (envelope.Kind == MessageKind.Unknown
                 && inner.Message is PeerOriginatedMessage opened and not (SealedPeerDatagram or RelayDatagram)

@@ -32,9 +32,9 @@ internal sealed class RelayPath(ClientCore core, string token, string peerName) 
         if (_envelopeSize == 0)
         {
             // The payload is written as is: the envelope costs what it does around an empty object.
-            var envelope = new System.Buffers.ArrayBufferWriter<byte>(256);
-            MessageCodec.EncodeRelayDatagram(core.Name, "", Token, "{}"u8, envelope);
-            _envelopeSize = envelope.WrittenCount - 2;
+            _buffer.ResetWrittenCount();
+            MessageCodec.EncodeRelayDatagram(core.Name, "", Token, "{}"u8, _buffer);
+            _envelopeSize = _buffer.WrittenCount - 2;
         }
 
         return wireLimit - _envelopeSize;

@@ -161,6 +161,19 @@ internal sealed class ReliableChannel : IDisposable
         outgoing.Completion.TrySetResult(new DeliveryReceipt(_session.Name, outgoing.Id, roundTrip));
     }
 
+    /// <summary>A caller's cancellation, from its own thread, onto the client's scheduler; nothing once the loop is gone.</summary>
+    private static void OnLoop(System.Reactive.Concurrency.IScheduler scheduler, Action action)
+    {
+        try
+        {
+            System.Reactive.Concurrency.Scheduler.Schedule(scheduler, action);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client's loop is gone (closed): the send has failed already; nothing to cancel.
+        }
+    }
+
     /// <summary>The first attempt, sent by <see cref="Send"/>, timed out: the retry pipeline makes the rest.</summary>
     private void OnFirstAttemptExpired(Outgoing outgoing)
     {
@@ -171,7 +184,7 @@ internal sealed class ReliableChannel : IDisposable
     /// <summary>The caller cancelled a message whose first attempt is still out. Runs on the scheduler.</summary>
     private void OnCancelled(Outgoing outgoing)
     {
-        if (!outgoing.IsSettled && outgoing.Resending is null)
+        if (!outgoing.IsSettled)
         {
             Settle(outgoing);
             outgoing.Completion.TrySetCanceled(outgoing.CancellationToken);
@@ -191,24 +204,17 @@ internal sealed class ReliableChannel : IDisposable
             static state =>
             {
                 var (scheduler, source) = ((System.Reactive.Concurrency.IScheduler, CancellationTokenSource))state!;
-                try
+                OnLoop(scheduler, () =>
                 {
-                    System.Reactive.Concurrency.Scheduler.Schedule(scheduler, () =>
+                    try
                     {
-                        try
-                        {
-                            source.Cancel();
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                            // Settled meanwhile.
-                        }
-                    });
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The client's loop is gone (closed): the send has failed already; nothing to cancel.
-                }
+                        source.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // Settled meanwhile.
+                    }
+                });
             },
             (_core.Scheduler, cancellation));
         try
@@ -295,16 +301,6 @@ internal sealed class ReliableChannel : IDisposable
         }
 
         /// <summary>From the caller's thread: the cancellation is handled on the client's scheduler.</summary>
-        public void CancelOnLoop()
-        {
-            try
-            {
-                System.Reactive.Concurrency.Scheduler.Schedule(channel._core.Scheduler, () => channel.OnCancelled(this));
-            }
-            catch (ObjectDisposedException)
-            {
-                // The client's loop is gone (closed): the send has failed already; nothing to cancel.
-            }
-        }
+        public void CancelOnLoop() => OnLoop(channel._core.Scheduler, () => channel.OnCancelled(this));
     }
 }

@@ -71,9 +71,6 @@ internal sealed unsafe class BatchedReceiveLoop
     /// <summary>The receive slots in use: how many datagrams the next call can take.</summary>
     public int Slots => Volatile.Read(ref _slots);
 
-    /// <summary>The most receive slots this loop grows to.</summary>
-    public int MaxSlots => _batchSize;
-
     /// <summary>Whether the batched calls can be used here.</summary>
     public static bool IsSupported => LinuxSockets.IsSupported;
 
