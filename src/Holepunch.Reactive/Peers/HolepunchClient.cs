@@ -58,10 +58,20 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
             scheduler = _ownLoop;
         }
 
-        var transport = options.Transport ?? UdpDatagramTransport.Bind(options.LocalEndPoint);
+        var transport = options.Transport ?? UdpDatagramTransport.Bind(OwnTransportOptions(options));
         _core = new ClientCore(options, transport, ownsTransport: options.Transport is null, scheduler, ownsScheduler: _ownLoop is not null);
         Events = _core.AllEvents;
     }
+
+    /// <summary>
+    /// How a client binds its own transport: to <see cref="HolepunchClientOptions.LocalEndPoint"/>, its receive thread
+    /// warmed for sealing when peers are sealed (the thread handles the introduction and agrees the keys).
+    /// </summary>
+    internal static UdpTransportOptions OwnTransportOptions(HolepunchClientOptions options) => new()
+    {
+        BindEndPoint = options.LocalEndPoint,
+        ReceiveThreadStarting = options.SecurePeers && PeerKeyPair.IsSupported ? PeerKeyPair.WarmUpThread : null,
+    };
 
     /// <summary>This peer's name: the room name for a host, the user name for a joiner; empty before starting.</summary>
     public string Name => _core.Name;

@@ -32,6 +32,7 @@ internal sealed class UdpSocketBinding : IDisposable
     private readonly IPEndPoint _template;
     private readonly BatchedReceiveLoop? _batched;
     private readonly TimeSpan _receivePoll;
+    private readonly Action? _threadStarting;
     private Thread? _thread;
 
     // Handed to ReceiveMessageFrom, which replaces it only when the sender changes.
@@ -72,6 +73,7 @@ internal sealed class UdpSocketBinding : IDisposable
         _lastReceived = new SocketAddress(socket.AddressFamily);
         _lastArrival = LocalEndPoint;
         _receivePoll = options.ReceivePoll;
+        _threadStarting = options.ReceiveThreadStarting;
     }
 
     /// <summary>Whether the socket is read by the batched loop (and replies on its thread are batched).</summary>
@@ -119,6 +121,7 @@ internal sealed class UdpSocketBinding : IDisposable
         var thread = new Thread(static state =>
         {
             var binding = (UdpSocketBinding)state!;
+            binding._threadStarting?.Invoke();
             if (binding._batched is { } batched)
             {
                 batched.Run();

@@ -97,6 +97,12 @@ public sealed record UdpTransportOptions
     /// <summary>Where the batched receive loops rent their pinned slots (tests give one of their own).</summary>
     internal Linux.PinnedSlotPool SlotPool { get; init; } = Linux.PinnedSlotPool.Shared;
 
+    /// <summary>
+    /// Runs first on each receive thread, before its first receive: the client warms the thread's cryptography there
+    /// (see <see cref="Peers.Internal.PeerKeyPair.WarmUpThread"/>), since a peer's introduction is handled on it.
+    /// </summary>
+    internal Action? ReceiveThreadStarting { get; init; }
+
     /// <summary>Checks the options and throws one exception listing every problem.</summary>
     /// <exception cref="ArgumentException">At least one option is invalid.</exception>
     internal void Validate()

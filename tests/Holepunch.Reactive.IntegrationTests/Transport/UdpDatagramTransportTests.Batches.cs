@@ -113,6 +113,44 @@ public sealed partial class UdpDatagramTransportTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task ReceiveThreadStarting_RunsOnTheReceiveThreadBeforeItsFirstDatagram(bool batched)
+    {
+        var started = new List<int>();
+        var startedBeforeDelivery = false;
+        using var sender = Bind("127.0.0.1", batched);
+        using var receiver = UdpDatagramTransport.Bind(new UdpTransportOptions
+        {
+            BindEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            BatchedReceive = batched,
+            ReceiveThreadStarting = () =>
+            {
+                lock (started)
+                {
+                    started.Add(Environment.CurrentManagedThreadId);
+                }
+            },
+        });
+        var deliveredOn = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = receiver.Received.Subscribe(_ =>
+        {
+            lock (started)
+            {
+                startedBeforeDelivery = started.Count == 1;
+            }
+
+            deliveredOn.TrySetResult(Environment.CurrentManagedThreadId);
+        });
+
+        Assert.True(sender.Send("hello"u8, receiver.LocalEndPoint));
+        var thread = await deliveredOn.Task.WaitAsync(Wait);
+
+        Assert.True(startedBeforeDelivery);
+        Assert.Equal([thread], started);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task OversizeDatagramWithinABurst_IsCountedAndTheRestDelivered(bool batched)
     {
         using var sender = Bind("127.0.0.1", batched);

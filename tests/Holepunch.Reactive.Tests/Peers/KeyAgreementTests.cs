@@ -74,6 +74,34 @@ public sealed class KeyAgreementTests
         Assert.Equal(OpenSslEcdh.IsAvailable, core.AgreeKeys is null);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AClientsOwnSocket_WarmsItsReceiveThreadForSealingOnlyWhenPeersAreSealed(bool secure)
+    {
+        var options = new HolepunchClientOptions { SecurePeers = secure };
+
+        var transport = HolepunchClient.OwnTransportOptions(options);
+
+        Assert.Equal(options.LocalEndPoint, transport.BindEndPoint);
+        Assert.Equal(secure ? PeerKeyPair.WarmUpThread : null, transport.ReceiveThreadStarting);
+    }
+
+    [Fact]
+    public async Task AWarmedThread_AgreesKeysThatSealAndOpen()
+    {
+        using var host = new PeerKeyPair();
+        using var joiner = new PeerKeyPair();
+        Assert.True(await Task.Run(() =>
+        {
+            PeerKeyPair.WarmUpThread();
+            using var atHost = host.TryAgree("room", "joiner", joiner.PublicKey)!;
+            using var atJoiner = joiner.TryAgree("joiner", "room", host.PublicKey)!;
+            var opened = atHost.TryOpen(atJoiner.Seal("x"u8.ToArray()), out var plaintext);
+            return opened is null && plaintext.SequenceEqual("x"u8);
+        }));
+    }
+
     /// <summary>A host whose key agreements wait in the returned list for the test; the joiner's run inline as usual.</summary>
     private static (HolepunchClient Host, HolepunchClient Joiner, List<(Func<PeerSeal?> Work, TaskCompletionSource<PeerSeal?> Done)> Agreements)
         HostHoldingItsAgreement(ClientWorld world)
