@@ -19,7 +19,7 @@ internal static class Base64UrlText
     /// Writes <paramref name="bytes"/> as the base64url string value of <paramref name="name"/>; on .NET 9 and later
     /// without a string in between (base64url needs no JSON escaping, so its UTF-8 bytes are the value as is).
     /// </summary>
-    public static void Write(Utf8JsonWriter writer, string name, ReadOnlySpan<byte> bytes)
+    public static void Write(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes)
     {
 #if NET9_0_OR_GREATER
         var length = System.Buffers.Text.Base64Url.GetEncodedLength(bytes.Length);

@@ -107,7 +107,7 @@ public static class MessageCodec
         var writer = lease.Writer;
         writer.WriteStartObject();
         WriteSealedHead(writer, sender, recipient, nonce);
-        Base64UrlText.Write(writer, WireNames.Ciphertext, sealedBytes);
+        Base64UrlText.Write(writer, WireNames.Encoded.Ciphertext, sealedBytes);
         writer.WriteEndObject();
         writer.Flush();
     }
@@ -143,67 +143,67 @@ public static class MessageCodec
         switch (message)
         {
             case RegisteringServer m:
-                w.WriteString(WireNames.Type, WireNames.RegisteringServer);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.RegisteringServer);
                 WriteLocalEndPoint(w, m.LocalEndPoint);
-                w.WriteNumber(WireNames.SecondsBeforeExpiry, m.SecondsBeforeExpiry);
+                w.WriteNumber(WireNames.Encoded.SecondsBeforeExpiry, m.SecondsBeforeExpiry);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
-                WriteExtension(w, WireNames.Capabilities, m.Capabilities);
-                WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
-                WriteExtension(w, WireNames.RoomVerifier, m.RoomVerifier);
-                WriteExtension(w, WireNames.PeerKey, m.PeerKey);
+                WriteExtension(w, WireNames.Encoded.Capabilities, m.Capabilities);
+                WriteExtension(w, WireNames.Encoded.ProtocolVersion, m.ProtocolVersion);
+                WriteExtension(w, WireNames.Encoded.RoomVerifier, m.RoomVerifier);
+                WriteExtension(w, WireNames.Encoded.PeerKey, m.PeerKey);
                 break;
             case RequestingToJoinServer m:
-                w.WriteString(WireNames.Type, WireNames.RequestingToJoinServer);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.RequestingToJoinServer);
                 WriteLocalEndPoint(w, m.LocalEndPoint);
-                w.WriteString(WireNames.ServerName, m.ServerName);
+                w.WriteString(WireNames.Encoded.ServerName, m.ServerName);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
-                WriteExtension(w, WireNames.Capabilities, m.Capabilities);
-                WriteExtension(w, WireNames.ProtocolVersion, m.ProtocolVersion);
-                WriteExtension(w, WireNames.Challenge, m.Challenge);
-                WriteExtension(w, WireNames.ChallengeResponse, m.ChallengeResponse);
-                WriteExtension(w, WireNames.PeerKey, m.PeerKey);
+                WriteExtension(w, WireNames.Encoded.Capabilities, m.Capabilities);
+                WriteExtension(w, WireNames.Encoded.ProtocolVersion, m.ProtocolVersion);
+                WriteExtension(w, WireNames.Encoded.Challenge, m.Challenge);
+                WriteExtension(w, WireNames.Encoded.ChallengeResponse, m.ChallengeResponse);
+                WriteExtension(w, WireNames.Encoded.PeerKey, m.PeerKey);
                 break;
             case ConfirmingRegistration m:
-                w.WriteString(WireNames.Type, WireNames.ConfirmingRegistration);
-                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.ConfirmingRegistration);
+                w.WriteString(WireNames.Encoded.IntendedRecipient, m.IntendedRecipient);
                 break;
             case ProvidingPeerHandshakeInfo m:
-                w.WriteString(WireNames.Type, WireNames.ProvidingPeerHandshakeInfo);
-                w.WriteString(WireNames.PeerName, m.PeerName);
-                WriteAddress(w, WireNames.GlobalAddress, m.GlobalEndPoint);
-                WriteAddress(w, WireNames.LocalAddress, m.LocalEndPoint);
-                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
-                WriteExtension(w, WireNames.PeerCapabilities, m.PeerCapabilities);
-                WriteExtension(w, WireNames.RelayToken, m.RelayToken);
-                WriteExtension(w, WireNames.PeerKey, m.PeerKey);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.ProvidingPeerHandshakeInfo);
+                w.WriteString(WireNames.Encoded.PeerName, m.PeerName);
+                WriteAddress(w, WireNames.Encoded.GlobalAddress, m.GlobalEndPoint);
+                WriteAddress(w, WireNames.Encoded.LocalAddress, m.LocalEndPoint);
+                w.WriteString(WireNames.Encoded.IntendedRecipient, m.IntendedRecipient);
+                WriteExtension(w, WireNames.Encoded.PeerCapabilities, m.PeerCapabilities);
+                WriteExtension(w, WireNames.Encoded.RelayToken, m.RelayToken);
+                WriteExtension(w, WireNames.Encoded.PeerKey, m.PeerKey);
                 break;
             case ServerError m:
-                w.WriteString(WireNames.Type, WireNames.ServerError);
-                w.WriteString(WireNames.Message, m.Message);
-                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
-                WriteExtension(w, WireNames.Challenge, m.Challenge);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.ServerError);
+                w.WriteString(WireNames.Encoded.Message, m.Message);
+                w.WriteString(WireNames.Encoded.IntendedRecipient, m.IntendedRecipient);
+                WriteExtension(w, WireNames.Encoded.Challenge, m.Challenge);
                 break;
             case LocalGlobalInquiry m:
-                w.WriteBoolean(WireNames.UsedGlobal, m.UsedGlobal);
-                w.WriteString(WireNames.Type, WireNames.LocalGlobalInquiry);
+                w.WriteBoolean(WireNames.Encoded.UsedGlobal, m.UsedGlobal);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.LocalGlobalInquiry);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
                 break;
             case LocalGlobalInquiryResponse m:
-                w.WriteBoolean(WireNames.UsedGlobal, m.UsedGlobal);
-                w.WriteString(WireNames.Type, WireNames.LocalGlobalInquiryResponse);
+                w.WriteBoolean(WireNames.Encoded.UsedGlobal, m.UsedGlobal);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.LocalGlobalInquiryResponse);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
                 if (m.Unsolicited)
                 {
-                    w.WriteBoolean(WireNames.Unsolicited, true);
+                    w.WriteBoolean(WireNames.Encoded.Unsolicited, true);
                 }
 
                 break;
             case PeerCheck m:
-                w.WriteString(WireNames.Type, WireNames.PeerCheck);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.PeerCheck);
                 WriteRouting(w, m, batch);
                 break;
             case PeerCheckResponse m:
-                w.WriteString(WireNames.Type, WireNames.PeerCheckResponse);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.PeerCheckResponse);
                 WriteRouting(w, m, batch);
                 break;
             case UnreliablePeerMessage m:
@@ -216,12 +216,12 @@ public static class MessageCodec
             case ReliablePeerMessageResponse m:
                 if (m.Message is { } mirrored)
                 {
-                    w.WritePropertyName(WireNames.Message);
+                    w.WritePropertyName(WireNames.Encoded.Message);
                     mirrored.WriteTo(w);
                 }
 
-                w.WriteNumber(WireNames.MessageId, m.MessageId);
-                w.WriteString(WireNames.Type, WireNames.ReliablePeerMessageResponse);
+                w.WriteNumber(WireNames.Encoded.MessageId, m.MessageId);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.ReliablePeerMessageResponse);
                 WriteRouting(w, m, batch);
                 break;
             case RelayDatagram m:
@@ -234,25 +234,25 @@ public static class MessageCodec
                 WriteVerbatim(w, m.Payload);
                 break;
             case RelayRefused m:
-                w.WriteString(WireNames.Type, WireNames.RelayRefused);
-                w.WriteString(WireNames.RelayToken, m.RelayToken);
-                w.WriteString(WireNames.Message, m.Message);
-                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.RelayRefused);
+                w.WriteString(WireNames.Encoded.RelayToken, m.RelayToken);
+                w.WriteString(WireNames.Encoded.Message, m.Message);
+                w.WriteString(WireNames.Encoded.IntendedRecipient, m.IntendedRecipient);
                 break;
             case NatProbe m:
-                w.WriteString(WireNames.Type, WireNames.NatProbe);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.NatProbe);
                 WriteRouting(w, m.Sender, m.IntendedRecipient);
-                w.WriteNumber(WireNames.ProbeId, m.ProbeId);
+                w.WriteNumber(WireNames.Encoded.ProbeId, m.ProbeId);
                 break;
             case NatProbeResponse m:
-                w.WriteString(WireNames.Type, WireNames.NatProbeResponse);
-                w.WriteNumber(WireNames.ProbeId, m.ProbeId);
-                WriteAddress(w, WireNames.ObservedAddress, m.ObservedAddress);
-                w.WriteString(WireNames.IntendedRecipient, m.IntendedRecipient);
+                w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.NatProbeResponse);
+                w.WriteNumber(WireNames.Encoded.ProbeId, m.ProbeId);
+                WriteAddress(w, WireNames.Encoded.ObservedAddress, m.ObservedAddress);
+                w.WriteString(WireNames.Encoded.IntendedRecipient, m.IntendedRecipient);
                 break;
             case SealedPeerDatagram m:
                 WriteSealedHead(w, m.Sender, m.IntendedRecipient, m.Nonce);
-                w.WriteString(WireNames.Ciphertext, m.Ciphertext);
+                w.WriteString(WireNames.Encoded.Ciphertext, m.Ciphertext);
                 break;
             case PeerBatch m:
                 WritePeerBatch(w, m, message);
@@ -267,11 +267,11 @@ public static class MessageCodec
     /// <summary>A batch: the envelope's routing, then the acknowledgements, then each message as it would be sent alone.</summary>
     private static void WritePeerBatch(Utf8JsonWriter w, PeerBatch m, HolepunchMessage message)
     {
-        w.WriteString(WireNames.Type, WireNames.PeerBatch);
+        w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.PeerBatch);
         WriteRouting(w, m.Sender, m.IntendedRecipient);
         if (m.Acknowledgements.Count > 0)
         {
-            w.WriteStartArray(WireNames.Acks);
+            w.WriteStartArray(WireNames.Encoded.Acks);
             for (var i = 0; i < m.Acknowledgements.Count; i++)
             {
                 w.WriteNumberValue(m.Acknowledgements[i]);
@@ -283,7 +283,7 @@ public static class MessageCodec
         // An empty batch (every entry of a decoded one rejected) still needs one of the two keys.
         if (m.Messages.Count > 0 || m.Acknowledgements.Count == 0)
         {
-            w.WriteStartArray(WireNames.Messages);
+            w.WriteStartArray(WireNames.Encoded.Messages);
             for (var i = 0; i < m.Messages.Count; i++)
             {
                 if (!PeerBatch.CanCarry(m.Messages[i].Kind))
@@ -308,7 +308,7 @@ public static class MessageCodec
         using var lease = new WriterLease(output);
         var writer = lease.Writer;
         writer.WriteStartObject();
-        writer.WriteString(WireNames.Type, WireNames.PeerBatch);
+        writer.WriteString(WireNames.Encoded.Type, WireNames.Encoded.PeerBatch);
         WriteRouting(writer, sender, recipient);
         writer.Flush();
 
@@ -317,9 +317,9 @@ public static class MessageCodec
 
     private static void WriteUnreliable(Utf8JsonWriter w, string sender, string recipient, JsonElement message, bool routing = true)
     {
-        w.WritePropertyName(WireNames.Message);
+        w.WritePropertyName(WireNames.Encoded.Message);
         message.WriteTo(w);
-        w.WriteString(WireNames.Type, WireNames.UnreliablePeerMessage);
+        w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.UnreliablePeerMessage);
         if (routing)
         {
             WriteRouting(w, sender, recipient);
@@ -329,26 +329,26 @@ public static class MessageCodec
     /// <summary>A relay datagram's keys up to its payload's name, in the design's order (the record and <see cref="EncodeRelayDatagram"/>).</summary>
     private static void WriteRelayHead(Utf8JsonWriter w, string relayToken, string sender, string recipient)
     {
-        w.WriteString(WireNames.Type, WireNames.RelayDatagram);
-        w.WriteString(WireNames.RelayToken, relayToken);
+        w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.RelayDatagram);
+        w.WriteString(WireNames.Encoded.RelayToken, relayToken);
         WriteRouting(w, sender, recipient);
-        w.WritePropertyName(WireNames.Payload);
+        w.WritePropertyName(WireNames.Encoded.Payload);
     }
 
     /// <summary>A sealed datagram's keys before its ciphertext (the record and <see cref="EncodeSealedPeerDatagram"/>).</summary>
     private static void WriteSealedHead(Utf8JsonWriter w, string sender, string recipient, long nonce)
     {
-        w.WriteString(WireNames.Type, WireNames.SealedPeerDatagram);
+        w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.SealedPeerDatagram);
         WriteRouting(w, sender, recipient);
-        w.WriteNumber(WireNames.Nonce, nonce);
+        w.WriteNumber(WireNames.Encoded.Nonce, nonce);
     }
 
     private static void WriteReliable(Utf8JsonWriter w, long messageId, JsonElement message)
     {
-        w.WritePropertyName(WireNames.Message);
+        w.WritePropertyName(WireNames.Encoded.Message);
         message.WriteTo(w);
-        w.WriteNumber(WireNames.MessageId, messageId);
-        w.WriteString(WireNames.Type, WireNames.ReliablePeerMessage);
+        w.WriteNumber(WireNames.Encoded.MessageId, messageId);
+        w.WriteString(WireNames.Encoded.Type, WireNames.Encoded.ReliablePeerMessage);
     }
 
     /// <summary>A message's routing, left out inside a batch with the same routing (the entry takes the batch's).</summary>
@@ -367,12 +367,12 @@ public static class MessageCodec
 
     private static void WriteRouting(Utf8JsonWriter w, string sender, string recipient)
     {
-        w.WriteString(WireNames.Sender, sender);
-        w.WriteString(WireNames.IntendedRecipient, recipient);
+        w.WriteString(WireNames.Encoded.Sender, sender);
+        w.WriteString(WireNames.Encoded.IntendedRecipient, recipient);
     }
 
     /// <summary>An optional extension key, written only when set, after the keys the Godot client knows.</summary>
-    private static void WriteExtension(Utf8JsonWriter w, string key, string? value)
+    private static void WriteExtension(Utf8JsonWriter w, JsonEncodedText key, string? value)
     {
         if (value is not null)
         {
@@ -381,7 +381,7 @@ public static class MessageCodec
     }
 
     /// <summary>An optional extension key, written only when set, after the keys the Godot client knows.</summary>
-    private static void WriteExtension(Utf8JsonWriter w, string key, int? value)
+    private static void WriteExtension(Utf8JsonWriter w, JsonEncodedText key, int? value)
     {
         if (value is { } number)
         {
@@ -390,7 +390,7 @@ public static class MessageCodec
     }
 
     /// <summary>An optional extension key, written only when set, after the keys the Godot client knows.</summary>
-    private static void WriteExtension(Utf8JsonWriter w, string key, IReadOnlyList<string>? values)
+    private static void WriteExtension(Utf8JsonWriter w, JsonEncodedText key, IReadOnlyList<string>? values)
     {
         if (values is null)
         {
@@ -422,12 +422,12 @@ public static class MessageCodec
     /// <summary>Both spellings: the Godot client reads <c>local-address</c>, the Python server <c>local-ip</c>/<c>local-port</c>.</summary>
     private static void WriteLocalEndPoint(Utf8JsonWriter w, IPEndPoint endPoint)
     {
-        WriteAddress(w, WireNames.LocalAddress, endPoint);
-        WriteIp(w, WireNames.LocalIp, endPoint.Address);
-        w.WriteNumber(WireNames.LocalPort, endPoint.Port);
+        WriteAddress(w, WireNames.Encoded.LocalAddress, endPoint);
+        WriteIp(w, WireNames.Encoded.LocalIp, endPoint.Address);
+        w.WriteNumber(WireNames.Encoded.LocalPort, endPoint.Port);
     }
 
-    private static void WriteAddress(Utf8JsonWriter w, string key, IPEndPoint endPoint)
+    private static void WriteAddress(Utf8JsonWriter w, JsonEncodedText key, IPEndPoint endPoint)
     {
         w.WriteStartArray(key);
         WriteIp(w, null, endPoint.Address);
@@ -435,7 +435,7 @@ public static class MessageCodec
         w.WriteEndArray();
     }
 
-    private static void WriteIp(Utf8JsonWriter w, string? key, IPAddress address)
+    private static void WriteIp(Utf8JsonWriter w, JsonEncodedText? key, IPAddress address)
     {
         Span<char> text = stackalloc char[64];
         if (!address.TryFormat(text, out var length))
@@ -443,13 +443,13 @@ public static class MessageCodec
             throw new ArgumentException($"Cannot format address {address}.", nameof(address));
         }
 
-        if (key is null)
+        if (key is { } name)
         {
-            w.WriteStringValue(text[..length]);
+            w.WriteString(name, text[..length]);
         }
         else
         {
-            w.WriteString(key, text[..length]);
+            w.WriteStringValue(text[..length]);
         }
     }
 

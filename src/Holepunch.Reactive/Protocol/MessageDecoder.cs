@@ -135,7 +135,7 @@ internal ref struct MessageDecoder
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals(WireNames.Type))
+            if (reader.ValueTextEquals(WireNames.Encoded.Type.EncodedUtf8Bytes))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
@@ -150,34 +150,34 @@ internal ref struct MessageDecoder
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals(WireNames.Sender)) { reader.Read(); _sender = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.IntendedRecipient)) { reader.Read(); _recipient = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.LocalIp)) { reader.Read(); _localIp = ReadIp(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.LocalPort)) { reader.Read(); _localPort = ReadPort(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.LocalAddress)) { reader.Read(); _localAddress = ReadAddress(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.SecondsBeforeExpiry)) { reader.Read(); _secondsBeforeExpiry = ReadInt32(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.ServerName)) { reader.Read(); _serverName = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.PeerName)) { reader.Read(); _peerName = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.GlobalAddress)) { reader.Read(); _globalAddress = ReadAddress(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Message)) { reader.Read(); _message = ReadMessage(ref reader, _hasEscapes); }
-            else if (reader.ValueTextEquals(WireNames.MessageId)) { reader.Read(); _messageId = ReadId(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.UsedGlobal)) { reader.Read(); _usedGlobal = ReadBool(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Unsolicited)) { reader.Read(); _unsolicited = ReadBool(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Capabilities)) { reader.Read(); _capabilities = ReadStrings(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.ProtocolVersion)) { reader.Read(); _protocolVersion = ReadInt32(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.PeerCapabilities)) { reader.Read(); _peerCapabilities = ReadStrings(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.RelayToken)) { reader.Read(); _relayToken = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Payload)) { reader.Read(); _payload = ReadPayload(ref reader, _hasEscapes); }
-            else if (reader.ValueTextEquals(WireNames.ProbeId)) { reader.Read(); _probeId = ReadId(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.ObservedAddress)) { reader.Read(); _observedAddress = ReadAddress(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.RoomVerifier)) { reader.Read(); _roomVerifier = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Challenge)) { reader.Read(); _challenge = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.ChallengeResponse)) { reader.Read(); _challengeResponse = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.PeerKey)) { reader.Read(); _peerKey = ReadString(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Nonce)) { reader.Read(); _nonce = ReadId(ref reader); }
-            else if (reader.ValueTextEquals(WireNames.Ciphertext)) { reader.Read(); ReadCiphertext(ref reader); }
-            else if (!_isEntry && reader.ValueTextEquals(WireNames.Acks)) { reader.Read(); _acks = ReadAcks(ref reader); }
-            else if (!_isEntry && reader.ValueTextEquals(WireNames.Messages)) { reader.Read(); _entries = ReadEntries(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Sender.EncodedUtf8Bytes)) { reader.Read(); _sender = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.IntendedRecipient.EncodedUtf8Bytes)) { reader.Read(); _recipient = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.LocalIp.EncodedUtf8Bytes)) { reader.Read(); _localIp = ReadIp(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.LocalPort.EncodedUtf8Bytes)) { reader.Read(); _localPort = ReadPort(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.LocalAddress.EncodedUtf8Bytes)) { reader.Read(); _localAddress = ReadAddress(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.SecondsBeforeExpiry.EncodedUtf8Bytes)) { reader.Read(); _secondsBeforeExpiry = ReadInt32(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.ServerName.EncodedUtf8Bytes)) { reader.Read(); _serverName = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.PeerName.EncodedUtf8Bytes)) { reader.Read(); _peerName = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.GlobalAddress.EncodedUtf8Bytes)) { reader.Read(); _globalAddress = ReadAddress(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Message.EncodedUtf8Bytes)) { reader.Read(); _message = ReadMessage(ref reader, _hasEscapes); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.MessageId.EncodedUtf8Bytes)) { reader.Read(); _messageId = ReadId(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.UsedGlobal.EncodedUtf8Bytes)) { reader.Read(); _usedGlobal = ReadBool(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Unsolicited.EncodedUtf8Bytes)) { reader.Read(); _unsolicited = ReadBool(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Capabilities.EncodedUtf8Bytes)) { reader.Read(); _capabilities = ReadStrings(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.ProtocolVersion.EncodedUtf8Bytes)) { reader.Read(); _protocolVersion = ReadInt32(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.PeerCapabilities.EncodedUtf8Bytes)) { reader.Read(); _peerCapabilities = ReadStrings(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.RelayToken.EncodedUtf8Bytes)) { reader.Read(); _relayToken = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Payload.EncodedUtf8Bytes)) { reader.Read(); _payload = ReadPayload(ref reader, _hasEscapes); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.ProbeId.EncodedUtf8Bytes)) { reader.Read(); _probeId = ReadId(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.ObservedAddress.EncodedUtf8Bytes)) { reader.Read(); _observedAddress = ReadAddress(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.RoomVerifier.EncodedUtf8Bytes)) { reader.Read(); _roomVerifier = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Challenge.EncodedUtf8Bytes)) { reader.Read(); _challenge = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.ChallengeResponse.EncodedUtf8Bytes)) { reader.Read(); _challengeResponse = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.PeerKey.EncodedUtf8Bytes)) { reader.Read(); _peerKey = ReadString(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Nonce.EncodedUtf8Bytes)) { reader.Read(); _nonce = ReadId(ref reader); }
+            else if (reader.ValueTextEquals(WireNames.Encoded.Ciphertext.EncodedUtf8Bytes)) { reader.Read(); ReadCiphertext(ref reader); }
+            else if (!_isEntry && reader.ValueTextEquals(WireNames.Encoded.Acks.EncodedUtf8Bytes)) { reader.Read(); _acks = ReadAcks(ref reader); }
+            else if (!_isEntry && reader.ValueTextEquals(WireNames.Encoded.Messages.EncodedUtf8Bytes)) { reader.Read(); _entries = ReadEntries(ref reader); }
             else
             {
                 reader.Read();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Holepunch.Reactive.Protocol;
 
 /// <summary>The JSON keys and <c>type</c> values of the wire protocol, as UTF-8 and as text.</summary>
@@ -63,6 +65,64 @@ internal static class WireNames
     public const string NatProbeResponse = "nat-probe-response";
     public const string SealedPeerDatagram = "sealed-peer-datagram";
     public const string PeerBatch = "peer-batch";
+
+    /// <summary>
+    /// The names above encoded once for <see cref="System.Text.Json.Utf8JsonReader.ValueTextEquals(System.ReadOnlySpan{byte})"/>
+    /// (their UTF-8 bytes) and <see cref="System.Text.Json.Utf8JsonWriter"/>: compared and written without transcoding or
+    /// escaping each time.
+    /// </summary>
+    internal static class Encoded
+    {
+        public static readonly JsonEncodedText Type = JsonEncodedText.Encode(WireNames.Type, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Sender = JsonEncodedText.Encode(WireNames.Sender, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText IntendedRecipient = JsonEncodedText.Encode(WireNames.IntendedRecipient, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText LocalIp = JsonEncodedText.Encode(WireNames.LocalIp, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText LocalPort = JsonEncodedText.Encode(WireNames.LocalPort, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText LocalAddress = JsonEncodedText.Encode(WireNames.LocalAddress, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText SecondsBeforeExpiry = JsonEncodedText.Encode(WireNames.SecondsBeforeExpiry, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ServerName = JsonEncodedText.Encode(WireNames.ServerName, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText PeerName = JsonEncodedText.Encode(WireNames.PeerName, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText GlobalAddress = JsonEncodedText.Encode(WireNames.GlobalAddress, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Message = JsonEncodedText.Encode(WireNames.Message, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText MessageId = JsonEncodedText.Encode(WireNames.MessageId, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText UsedGlobal = JsonEncodedText.Encode(WireNames.UsedGlobal, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Unsolicited = JsonEncodedText.Encode(WireNames.Unsolicited, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Capabilities = JsonEncodedText.Encode(WireNames.Capabilities, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ProtocolVersion = JsonEncodedText.Encode(WireNames.ProtocolVersion, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText PeerCapabilities = JsonEncodedText.Encode(WireNames.PeerCapabilities, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText RelayToken = JsonEncodedText.Encode(WireNames.RelayToken, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Payload = JsonEncodedText.Encode(WireNames.Payload, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ProbeId = JsonEncodedText.Encode(WireNames.ProbeId, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ObservedAddress = JsonEncodedText.Encode(WireNames.ObservedAddress, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText RoomVerifier = JsonEncodedText.Encode(WireNames.RoomVerifier, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Challenge = JsonEncodedText.Encode(WireNames.Challenge, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ChallengeResponse = JsonEncodedText.Encode(WireNames.ChallengeResponse, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText PeerKey = JsonEncodedText.Encode(WireNames.PeerKey, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Nonce = JsonEncodedText.Encode(WireNames.Nonce, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Ciphertext = JsonEncodedText.Encode(WireNames.Ciphertext, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Acks = JsonEncodedText.Encode(WireNames.Acks, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText Messages = JsonEncodedText.Encode(WireNames.Messages, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText RegisteringServer = JsonEncodedText.Encode(WireNames.RegisteringServer, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText RequestingToJoinServer = JsonEncodedText.Encode(WireNames.RequestingToJoinServer, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ConfirmingRegistration = JsonEncodedText.Encode(WireNames.ConfirmingRegistration, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ProvidingPeerHandshakeInfo = JsonEncodedText.Encode(WireNames.ProvidingPeerHandshakeInfo, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ServerError = JsonEncodedText.Encode(WireNames.ServerError, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText LocalGlobalInquiry = JsonEncodedText.Encode(WireNames.LocalGlobalInquiry, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText LocalGlobalInquiryResponse = JsonEncodedText.Encode(WireNames.LocalGlobalInquiryResponse, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText LocalGlobalInquiryResponseSeed = JsonEncodedText.Encode(WireNames.LocalGlobalInquiryResponseSeed, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText PeerCheck = JsonEncodedText.Encode(WireNames.PeerCheck, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText PeerCheckResponse = JsonEncodedText.Encode(WireNames.PeerCheckResponse, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText UnreliablePeerMessage = JsonEncodedText.Encode(WireNames.UnreliablePeerMessage, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText PeerMessageSeed = JsonEncodedText.Encode(WireNames.PeerMessageSeed, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ReliablePeerMessage = JsonEncodedText.Encode(WireNames.ReliablePeerMessage, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText ReliablePeerMessageResponse = JsonEncodedText.Encode(WireNames.ReliablePeerMessageResponse, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText RelayDatagram = JsonEncodedText.Encode(WireNames.RelayDatagram, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText RelayRefused = JsonEncodedText.Encode(WireNames.RelayRefused, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText NatProbe = JsonEncodedText.Encode(WireNames.NatProbe, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText NatProbeResponse = JsonEncodedText.Encode(WireNames.NatProbeResponse, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText SealedPeerDatagram = JsonEncodedText.Encode(WireNames.SealedPeerDatagram, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        public static readonly JsonEncodedText PeerBatch = JsonEncodedText.Encode(WireNames.PeerBatch, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+    }
 
     /// <summary>The wire <c>type</c> a kind is sent as.</summary>
     public static string TypeOf(MessageKind kind) => kind switch
