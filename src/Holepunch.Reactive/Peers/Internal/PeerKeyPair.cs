@@ -77,8 +77,8 @@ internal sealed class PeerKeyPair : IDisposable
             key.Clear();
             nonce.Clear();
             HKDF.DeriveKey(HashAlgorithmName.SHA256, key, keys, [], Info);
-            using var gcm = new AesGcm(keys[..32], PeerSeal.TagSize);
-            gcm.Encrypt(nonce, [], [], tag);
+            using var gcm = AesGcmCipher.Create(keys[..32]);
+            gcm.Encrypt(nonce, [], [], tag, []);
         }
         catch (CryptographicException)
         {

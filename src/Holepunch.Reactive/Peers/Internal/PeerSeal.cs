@@ -22,8 +22,8 @@ internal sealed class PeerSeal : IDisposable
     /// <summary>The most digits of a 64-bit nonce in the associated data (a minus sign and 19 digits).</summary>
     private const int MaxNonceDigits = 20;
 
-    private readonly AesGcm _send;
-    private readonly AesGcm _receive;
+    private readonly AesGcmCipher _send;
+    private readonly AesGcmCipher _receive;
     private readonly ReceiveWindow _seen = new(ReplayWindow);
     private readonly byte[] _sendPrefix;
     private readonly byte[] _receivePrefix;
@@ -32,12 +32,22 @@ internal sealed class PeerSeal : IDisposable
     private byte[] _received = new byte[1024];
     private long _nextNonce;
 
-    public PeerSeal(string localName, string peerName, ReadOnlySpan<byte> sendKey, ReadOnlySpan<byte> receiveKey)
+    /// <summary>The pair's seal; <paramref name="direct"/> false keeps AES-GCM on .NET's path (tests compare the two).</summary>
+    public PeerSeal(string localName, string peerName, ReadOnlySpan<byte> sendKey, ReadOnlySpan<byte> receiveKey, bool direct = true)
     {
         LocalName = localName;
         PeerName = peerName;
-        _send = new AesGcm(sendKey, TagSize);
-        _receive = new AesGcm(receiveKey, TagSize);
+        _send = AesGcmCipher.Create(sendKey, direct);
+        try
+        {
+            _receive = AesGcmCipher.Create(receiveKey, direct);
+        }
+        catch
+        {
+            _send.Dispose();
+            throw;
+        }
+
         _sendPrefix = Encoding.UTF8.GetBytes(localName + "|" + peerName + "|");
         _receivePrefix = Encoding.UTF8.GetBytes(peerName + "|" + localName + "|");
     }
@@ -111,11 +121,7 @@ internal sealed class PeerSeal : IDisposable
         Span<byte> iv = stackalloc byte[NonceSize];
         WriteNonce(iv, nonce);
         Span<byte> associated = stackalloc byte[_receivePrefix.Length + MaxNonceDigits];
-        try
-        {
-            _receive.Decrypt(iv, sealedBytes[..length], sealedBytes[length..], opened, AssociatedData(_receivePrefix, nonce, associated));
-        }
-        catch (AuthenticationTagMismatchException)
+        if (!_receive.TryDecrypt(iv, sealedBytes[..length], sealedBytes[length..], opened, AssociatedData(_receivePrefix, nonce, associated)))
         {
             return "unauthentic-sealed-datagram";
         }

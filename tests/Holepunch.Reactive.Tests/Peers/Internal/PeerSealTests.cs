@@ -31,6 +31,23 @@ public sealed class PeerSealTests
         }
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void SealsOnEitherAesGcmPath_OpenOnTheOther(bool aliceDirect, bool bobDirect)
+    {
+        var aliceToBob = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var bobToAlice = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        using var alice = new PeerSeal("alice", "bob", aliceToBob, bobToAlice, aliceDirect);
+        using var bob = new PeerSeal("bob", "alice", bobToAlice, aliceToBob, bobDirect);
+
+        Assert.Null(bob.TryOpen(alice.Seal("hello bob"u8), out var atBob));
+        Assert.Equal("hello bob", Encoding.UTF8.GetString(atBob));
+        Assert.Null(alice.TryOpen(bob.Seal("hello alice"u8), out var atAlice));
+        Assert.Equal("hello alice", Encoding.UTF8.GetString(atAlice));
+        Assert.Equal("unauthentic-sealed-datagram", bob.TryOpen(alice.Seal("x"u8) with { Nonce = 99 }, out _));
+    }
+
     [Fact]
     public void SealedWithoutARecord_IsTheSameDatagramAsTheRecordEncoded()
     {
