@@ -19,15 +19,23 @@ internal abstract class AesGcmCipher : IDisposable
     public const int TagSize = 16;
 
     /// <summary>A cipher under <paramref name="key"/>, through OpenSSL directly where it can (<paramref name="direct"/>).</summary>
-    public static AesGcmCipher Create(ReadOnlySpan<byte> key, bool direct = true) =>
-        direct && OpenSslAesGcm.IsAvailable ? new OpenSslAesGcm.Cipher(key) : new DotNetCipher(key);
+    /// <exception cref="ArgumentException"><paramref name="key"/> is not <see cref="KeySize"/> bytes (on either path).</exception>
+    public static AesGcmCipher Create(ReadOnlySpan<byte> key, bool direct = true)
+    {
+        if (key.Length != KeySize)
+        {
+            throw new ArgumentException($"An AES-256 key is {KeySize} bytes.", nameof(key));
+        }
+
+        return direct && OpenSslAesGcm.IsAvailable ? new OpenSslAesGcm.Cipher(key) : new DotNetCipher(key);
+    }
 
     /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (the same length) and its <paramref name="tag"/>.</summary>
     public abstract void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData);
 
     /// <summary>
     /// Decrypts <paramref name="ciphertext"/> into <paramref name="plaintext"/>; <see langword="false"/> when the tag does
-    /// not authenticate it (then <paramref name="plaintext"/> holds nothing to use).
+    /// not authenticate it (then <paramref name="plaintext"/> is zeroed).
     /// </summary>
     public abstract bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData);
 

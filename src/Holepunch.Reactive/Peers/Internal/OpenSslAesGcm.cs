@@ -90,6 +90,11 @@ internal static unsafe class OpenSslAesGcm
 
         public Cipher(ReadOnlySpan<byte> key)
         {
+            if (!IsAvailable)
+            {
+                throw new PlatformNotSupportedException("AES-GCM through OpenSSL directly is not available here.");
+            }
+
             if (key.Length != KeySize)
             {
                 throw new ArgumentException($"An AES-256 key is {KeySize} bytes.", nameof(key));
@@ -118,9 +123,12 @@ internal static unsafe class OpenSslAesGcm
                         || (associatedData.Length > 0 && EncryptUpdate(context, null, &written, aad, associatedData.Length) != 1)
                         || (plaintext.Length > 0 && (EncryptUpdate(context, output, &written, input, plaintext.Length) != 1 || written != plaintext.Length))
                         || EncryptFinal(context, output + plaintext.Length, &final) != 1
+                        || final != 0
                         || Control(context, CtrlGetTag, TagSize, tagBytes) != 1)
                     {
                         ClearErrors();
+                        CryptographicOperations.ZeroMemory(ciphertext);
+                        CryptographicOperations.ZeroMemory(tag);
                         throw new CryptographicException("OpenSSL could not seal the datagram.");
                     }
                 }
@@ -154,12 +162,15 @@ internal static unsafe class OpenSslAesGcm
                         && (associatedData.Length == 0 || DecryptUpdate(context, null, &written, aad, associatedData.Length) == 1)
                         && (ciphertext.Length == 0 || (DecryptUpdate(context, output, &written, input, ciphertext.Length) == 1 && written == ciphertext.Length))
                         && Control(context, CtrlSetTag, TagSize, tagBytes) == 1
-                        && DecryptFinal(context, output + ciphertext.Length, &final) > 0)
+                        && DecryptFinal(context, output + ciphertext.Length, &final) == 1
+                        && final == 0)
                     {
                         return true;
                     }
 
-                    // A forged datagram (a remote peer's doing) may leave reasons on this thread's error queue.
+                    // OpenSSL wrote the plaintext before it checked the tag: none of it stays (as with .NET's AesGcm). A
+                    // forged datagram (a remote peer's doing) may also leave reasons on this thread's error queue.
+                    CryptographicOperations.ZeroMemory(plaintext);
                     ClearErrors();
                     return false;
                 }

@@ -111,6 +111,7 @@ internal sealed class PeerKeyPair : IDisposable
         }
 
         var secret = new byte[OpenSslEcdh.SecretLength];
+        byte[]? keys = null;
         try
         {
             if (!(_openSslKey is { } own
@@ -123,18 +124,17 @@ internal sealed class PeerKeyPair : IDisposable
             var localFirst = string.CompareOrdinal(localName, peerName) < 0;
             var (first, second) = localFirst ? (localName, peerName) : (peerName, localName);
             var salt = Encoding.UTF8.GetBytes(first + "\n" + second);
-            var keys = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 64, salt, Info);
+            keys = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 64, salt, Info);
 
             // The first key seals what the name first in order sends, the second the other direction.
             var firstToSecond = keys.AsSpan(0, 32);
             var secondToFirst = keys.AsSpan(32, 32);
-            var seal = new PeerSeal(localName, peerName, localFirst ? firstToSecond : secondToFirst, localFirst ? secondToFirst : firstToSecond);
-            CryptographicOperations.ZeroMemory(keys);
-            return seal;
+            return new PeerSeal(localName, peerName, localFirst ? firstToSecond : secondToFirst, localFirst ? secondToFirst : firstToSecond);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
+            CryptographicOperations.ZeroMemory(keys);
         }
     }
 

@@ -70,6 +70,59 @@ public sealed class AesGcmCipherTests
     }
 
     [Fact]
+    public void OneLongLivedContextPerPath_MatchesDotNetOverAMixOfSealsOpensAndForgeries()
+    {
+        // The contexts are keyed once and reused for every datagram: nothing of one call (nonce, associated data, length,
+        // a refused tag) may leak into the next.
+        var key = RandomNumberGenerator.GetBytes(32);
+        using var direct = AesGcmCipher.Create(key);
+        using var dotNet = AesGcmCipher.Create(key, direct: false);
+        var step = Gen.Select(Gen.Int[0, 2], Gen.Byte.Array[12], Gen.Byte.Array[0, 300], Gen.Byte.Array[0, 40]);
+
+        FixedSeed.Check(step.Array[200], steps =>
+        {
+            foreach (var (kind, nonce, data, associated) in steps)
+            {
+                var (directSealed, directTag) = Seal(direct, nonce, data, associated);
+                var (dotNetSealed, dotNetTag) = Seal(dotNet, nonce, data, associated);
+                Assert.Equal(dotNetSealed, directSealed);
+                Assert.Equal(dotNetTag, directTag);
+                if (kind == 0)
+                {
+                    Assert.Equal(data, Open(direct, nonce, dotNetSealed, dotNetTag, associated));
+                }
+                else
+                {
+                    // A forgery: the tag of other associated data, or of another nonce.
+                    var forgedTag = kind == 1 ? Seal(dotNet, nonce, data, [.. associated, 1]).Tag : Seal(dotNet, [.. nonce[..11], (byte)(nonce[11] ^ 1)], data, associated).Tag;
+                    Assert.Null(Open(direct, nonce, dotNetSealed, forgedTag, associated));
+                }
+            }
+        }, seed: 20_261_125, iterations: 5, s => $"{s.Length} steps");
+    }
+
+    [Theory]
+    [InlineData(true, 0, 0)]
+    [InlineData(true, 0, 8)]
+    [InlineData(true, 5, 0)]
+    [InlineData(false, 0, 0)]
+    [InlineData(false, 5, 0)]
+    public void AForgedTag_IsRefusedWhateverIsEmpty_AndLeavesNoPlaintext(bool directPath, int dataLength, int associatedLength)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var data = RandomNumberGenerator.GetBytes(dataLength);
+        var associated = RandomNumberGenerator.GetBytes(associatedLength);
+        using var cipher = AesGcmCipher.Create(key, directPath);
+        var (ciphertext, tag) = Seal(cipher, nonce, data, associated);
+        tag[0] ^= 0x80;
+        var output = Enumerable.Repeat((byte)0xAA, dataLength).ToArray();
+
+        Assert.False(cipher.TryDecrypt(nonce, ciphertext, tag, output, associated));
+        Assert.All(output, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public void EmptyPlaintextAndAssociatedData_SealAndOpen()
     {
         var key = RandomNumberGenerator.GetBytes(32);
@@ -93,6 +146,7 @@ public sealed class AesGcmCipherTests
         Assert.Throws<ArgumentException>(() => cipher.Encrypt(new byte[12], new byte[4], new byte[3], new byte[16], []));
         Assert.Throws<ArgumentException>(() => cipher.TryDecrypt(new byte[12], new byte[4], new byte[12], new byte[4], []));
         Assert.Throws<ArgumentException>(() => AesGcmCipher.Create(new byte[16]));
+        Assert.Throws<ArgumentException>(() => AesGcmCipher.Create(new byte[16], direct: false));
     }
 
     private static (byte[] Ciphertext, byte[] Tag) Seal(AesGcmCipher cipher, byte[] nonce, byte[] plaintext, byte[] associated)
