@@ -37,28 +37,17 @@ internal static unsafe class OpenSslAesGcm
     static OpenSslAesGcm()
 #pragma warning restore CA1810
     {
-        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD())
-            || (SafeEvpPKeyHandle.OpenSslVersion >> 28) != 3
-            || !NativeLibrary.TryLoad("libcrypto.so.3", out var library))
-        {
-            return;
-        }
-
-        if (Export(library, "EVP_CIPHER_CTX_new") is not 0 and var newContext
-            && Export(library, "EVP_CIPHER_CTX_free") is not 0 and var freeContext
-            && Export(library, "EVP_aes_256_gcm") is not 0 and var aes256Gcm
-            && Export(library, "EVP_EncryptInit_ex") is not 0 and var encryptInit
-            && Export(library, "EVP_EncryptUpdate") is not 0 and var encryptUpdate
-            && Export(library, "EVP_EncryptFinal_ex") is not 0 and var encryptFinal
-            && Export(library, "EVP_DecryptInit_ex") is not 0 and var decryptInit
-            && Export(library, "EVP_DecryptUpdate") is not 0 and var decryptUpdate
-            && Export(library, "EVP_DecryptFinal_ex") is not 0 and var decryptFinal
-            && Export(library, "EVP_CIPHER_CTX_ctrl") is not 0 and var control
-            && Export(library, "ERR_clear_error") is not 0 and var clearErrors
-            && Export(library, "OpenSSL_version_num") is not 0 and var versionNumber
-
-            // The same copy of OpenSSL .NET loaded, as for OpenSslEcdh.
-            && ((delegate* unmanaged<nuint>)versionNumber)() == (nuint)SafeEvpPKeyHandle.OpenSslVersion)
+        if (OpenSslLibrary.Export("EVP_CIPHER_CTX_new") is not 0 and var newContext
+            && OpenSslLibrary.Export("EVP_CIPHER_CTX_free") is not 0 and var freeContext
+            && OpenSslLibrary.Export("EVP_aes_256_gcm") is not 0 and var aes256Gcm
+            && OpenSslLibrary.Export("EVP_EncryptInit_ex") is not 0 and var encryptInit
+            && OpenSslLibrary.Export("EVP_EncryptUpdate") is not 0 and var encryptUpdate
+            && OpenSslLibrary.Export("EVP_EncryptFinal_ex") is not 0 and var encryptFinal
+            && OpenSslLibrary.Export("EVP_DecryptInit_ex") is not 0 and var decryptInit
+            && OpenSslLibrary.Export("EVP_DecryptUpdate") is not 0 and var decryptUpdate
+            && OpenSslLibrary.Export("EVP_DecryptFinal_ex") is not 0 and var decryptFinal
+            && OpenSslLibrary.Export("EVP_CIPHER_CTX_ctrl") is not 0 and var control
+            && OpenSslLibrary.Export("ERR_clear_error") is not 0 and var clearErrors)
         {
             NewContext = (delegate* unmanaged<nint>)newContext;
             FreeContext = (delegate* unmanaged<nint, void>)freeContext;
@@ -77,8 +66,6 @@ internal static unsafe class OpenSslAesGcm
 
     /// <summary>Whether this process can seal here (Linux or FreeBSD with the OpenSSL 3 .NET uses).</summary>
     public static bool IsAvailable { get; }
-
-    private static nint Export(nint library, string name) => NativeLibrary.TryGetExport(library, name, out var address) ? address : 0;
 
     /// <summary>
     /// One key's context, keyed once: each call sets its direction with the nonce (GCM runs AES forwards both ways, so

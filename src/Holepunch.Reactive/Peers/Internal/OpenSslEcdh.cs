@@ -42,26 +42,15 @@ internal static unsafe class OpenSslEcdh
     static OpenSslEcdh()
 #pragma warning restore CA1810
     {
-        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD())
-            || (SafeEvpPKeyHandle.OpenSslVersion >> 28) != 3
-            || !NativeLibrary.TryLoad("libcrypto.so.3", out var library))
-        {
-            return;
-        }
-
-        if (Export(library, "EVP_PKEY_get1_EC_KEY") is not 0 and var getEcKey
-            && Export(library, "EC_KEY_get0_group") is not 0 and var getGroup
-            && Export(library, "EC_POINT_new") is not 0 and var newPoint
-            && Export(library, "EC_POINT_oct2point") is not 0 and var decodePoint
-            && Export(library, "ECDH_compute_key") is not 0 and var computeKey
-            && Export(library, "EC_POINT_free") is not 0 and var freePoint
-            && Export(library, "EC_KEY_free") is not 0 and var freeEcKey
-            && Export(library, "ERR_clear_error") is not 0 and var clearErrors
-            && Export(library, "OpenSSL_version_num") is not 0 and var versionNumber
-
-            // The keys come from the OpenSSL .NET loaded: a different copy (another build of 3.x beside it) must not
-            // be handed them.
-            && ((delegate* unmanaged<nuint>)versionNumber)() == (nuint)SafeEvpPKeyHandle.OpenSslVersion)
+        // The keys come from the OpenSSL .NET loaded: OpenSslLibrary is that copy or nothing.
+        if (OpenSslLibrary.Export("EVP_PKEY_get1_EC_KEY") is not 0 and var getEcKey
+            && OpenSslLibrary.Export("EC_KEY_get0_group") is not 0 and var getGroup
+            && OpenSslLibrary.Export("EC_POINT_new") is not 0 and var newPoint
+            && OpenSslLibrary.Export("EC_POINT_oct2point") is not 0 and var decodePoint
+            && OpenSslLibrary.Export("ECDH_compute_key") is not 0 and var computeKey
+            && OpenSslLibrary.Export("EC_POINT_free") is not 0 and var freePoint
+            && OpenSslLibrary.Export("EC_KEY_free") is not 0 and var freeEcKey
+            && OpenSslLibrary.Export("ERR_clear_error") is not 0 and var clearErrors)
         {
             GetEcKey = (delegate* unmanaged<nint, nint>)getEcKey;
             GetGroup = (delegate* unmanaged<nint, nint>)getGroup;
@@ -151,8 +140,6 @@ internal static unsafe class OpenSslEcdh
             }
         }
     }
-
-    private static nint Export(nint library, string name) => NativeLibrary.TryGetExport(library, name, out var address) ? address : 0;
 
     /// <summary>An own private key as OpenSSL's <c>EC_KEY</c>, freed on dispose.</summary>
     internal sealed class PrivateKey : SafeHandle
