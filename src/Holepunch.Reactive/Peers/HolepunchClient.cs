@@ -65,12 +65,16 @@ public sealed class HolepunchClient : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// How a client binds its own transport: to <see cref="HolepunchClientOptions.LocalEndPoint"/>, its receive thread
-    /// warmed for sealing when peers are sealed (the thread handles the introduction and agrees the keys).
+    /// warmed for sealing when that thread will agree the keys: peers sealed, the client's own loop (which runs on the
+    /// thread that brings the introduction) and the agreement inline (through OpenSSL directly).
     /// </summary>
     internal static UdpTransportOptions OwnTransportOptions(HolepunchClientOptions options) => new()
     {
         BindEndPoint = options.LocalEndPoint,
-        ReceiveThreadStarting = options.SecurePeers && PeerKeyPair.IsSupported ? PeerKeyPair.WarmUpThread : null,
+        ReceiveThreadStarting = options.SecurePeers && PeerKeyPair.IsSupported && options.Scheduler is null
+            && options.KeyAgreementRunner is null && OpenSslEcdh.IsAvailable
+            ? PeerKeyPair.WarmUpThread
+            : null,
     };
 
     /// <summary>This peer's name: the room name for a host, the user name for a joiner; empty before starting.</summary>

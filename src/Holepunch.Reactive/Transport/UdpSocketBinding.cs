@@ -109,6 +109,23 @@ internal sealed class UdpSocketBinding : IDisposable
     /// <summary>Closes the socket; the blocked receive then fails and the loop ends.</summary>
     public void Dispose() => Socket.Dispose();
 
+    /// <summary>
+    /// Runs <see cref="UdpTransportOptions.ReceiveThreadStarting"/>: a hook that throws must not keep the loop from
+    /// starting (nor, on a thread of its own, end the process).
+    /// </summary>
+    private void RunStartingHook()
+    {
+        try
+        {
+            _threadStarting?.Invoke();
+        }
+#pragma warning disable CA1031 // Only a warm-up: whatever it throws, receiving goes on.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     /// <summary>Starts the receive loop on a background thread of its own, without the caller's execution context.</summary>
     public void Start()
     {
@@ -121,7 +138,7 @@ internal sealed class UdpSocketBinding : IDisposable
         var thread = new Thread(static state =>
         {
             var binding = (UdpSocketBinding)state!;
-            binding._threadStarting?.Invoke();
+            binding.RunStartingHook();
             if (binding._batched is { } batched)
             {
                 batched.Run();

@@ -99,7 +99,8 @@ public sealed record UdpTransportOptions
 
     /// <summary>
     /// Runs first on each receive thread, before its first receive: the client warms the thread's cryptography there
-    /// (see <see cref="Peers.Internal.PeerKeyPair.WarmUpThread"/>), since a peer's introduction is handled on it.
+    /// (see <see cref="Peers.Internal.PeerKeyPair.WarmUpThread"/>), since a peer's introduction is handled on it. What
+    /// the hook throws is ignored: receiving starts regardless.
     /// </summary>
     internal Action? ReceiveThreadStarting { get; init; }
 

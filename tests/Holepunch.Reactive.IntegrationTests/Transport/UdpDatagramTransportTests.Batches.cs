@@ -151,6 +151,25 @@ public sealed partial class UdpDatagramTransportTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task ReceiveThreadStarting_ThatThrows_LeavesTheThreadReceiving(bool batched)
+    {
+        using var sender = Bind("127.0.0.1", batched);
+        using var receiver = UdpDatagramTransport.Bind(new UdpTransportOptions
+        {
+            BindEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            BatchedReceive = batched,
+            ReceiveThreadStarting = () => throw new InvalidOperationException("a broken warm-up"),
+        });
+        var received = NextAsync(receiver);
+
+        Assert.True(sender.Send("still here"u8, receiver.LocalEndPoint));
+
+        Assert.Equal("still here", System.Text.Encoding.ASCII.GetString((await received).Payload));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task OversizeDatagramWithinABurst_IsCountedAndTheRestDelivered(bool batched)
     {
         using var sender = Bind("127.0.0.1", batched);

@@ -75,16 +75,24 @@ public sealed class KeyAgreementTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void AClientsOwnSocket_WarmsItsReceiveThreadForSealingOnlyWhenPeersAreSealed(bool secure)
+    [InlineData("sealed, own loop", true)]
+    [InlineData("plain", false)]
+    [InlineData("sealed, a given scheduler", false)]
+    [InlineData("sealed, agreements run elsewhere", false)]
+    public void AClientsOwnSocket_WarmsItsReceiveThreadOnlyWhenThatThreadWillAgreeTheKeys(string setup, bool warmed)
     {
-        var options = new HolepunchClientOptions { SecurePeers = secure };
+        var options = setup switch
+        {
+            "plain" => new HolepunchClientOptions { SecurePeers = false },
+            "sealed, a given scheduler" => new HolepunchClientOptions { Scheduler = System.Reactive.Concurrency.ImmediateScheduler.Instance },
+            "sealed, agreements run elsewhere" => new HolepunchClientOptions { KeyAgreementRunner = work => Task.Run(work) },
+            _ => new HolepunchClientOptions(),
+        };
 
         var transport = HolepunchClient.OwnTransportOptions(options);
 
         Assert.Equal(options.LocalEndPoint, transport.BindEndPoint);
-        Assert.Equal(secure ? PeerKeyPair.WarmUpThread : null, transport.ReceiveThreadStarting);
+        Assert.Equal(warmed && OpenSslEcdh.IsAvailable ? PeerKeyPair.WarmUpThread : null, transport.ReceiveThreadStarting);
     }
 
     [Fact]

@@ -25,9 +25,15 @@ internal static class OpenSslLibrary
             return 0;
         }
 
-        return NativeLibrary.TryGetExport(library, "OpenSSL_version_num", out var versionNumber)
-            && ((delegate* unmanaged<nuint>)versionNumber)() == (nuint)SafeEvpPKeyHandle.OpenSslVersion
-            ? library
-            : 0;
+        // .NET has loaded its libcrypto by now (reading OpenSslVersion does), so opening the soname returns that copy; the
+        // version check is the guard should another one be found first.
+        if (NativeLibrary.TryGetExport(library, "OpenSSL_version_num", out var versionNumber)
+            && ((delegate* unmanaged<nuint>)versionNumber)() == (nuint)SafeEvpPKeyHandle.OpenSslVersion)
+        {
+            return library;
+        }
+
+        NativeLibrary.Free(library);
+        return 0;
     }
 }
