@@ -13,8 +13,9 @@ namespace Holepunch.Reactive.Peers.Internal;
 /// again when deriving, and its SubjectPublicKeyInfo import goes through OpenSSL's decoder framework: 215-300 µs an
 /// agreement on this project's VM. Building the peer's key as an <c>EVP_PKEY</c> (<c>EVP_PKEY_fromdata</c>) still makes a
 /// new curve group per key, Montgomery constants included: 57 µs, and about 50 µs more for the first agreement of each
-/// own key while OpenSSL exports it to its provider. This path takes 39 µs, as <c>openssl speed ecdhp256</c>, from the
-/// first agreement on: the own key's legacy <c>EC_KEY</c> (and its group) is taken once, when the key pair is made. These
+/// own key while OpenSSL exports it to its provider. This path costs about what <c>openssl speed ecdhp256</c> reports
+/// (39-49 µs on that VM from session to session), from the first agreement on: the own key's legacy <c>EC_KEY</c> (and
+/// its group) is taken once, when the key pair is made. These
 /// functions are deprecated in OpenSSL 3 but exported by every 3.x. For P-256, whose cofactor is 1, a point on the curve
 /// other than infinity is in the prime-order group, so the partial validation of NIST SP 800-56A (5.6.2.3.4) is
 /// complete; the caller's fixed SubjectPublicKeyInfo prefix already excludes infinity and any other curve. Anything

@@ -16,8 +16,8 @@ internal sealed class PeerSeal : IDisposable
     public const int ReplayWindow = 1024;
 
     /// <summary>The AES-GCM tag each sealed datagram carries after its ciphertext.</summary>
-    public const int TagSize = 16;
-    private const int NonceSize = 12;
+    public const int TagSize = AesGcmCipher.TagSize;
+    private const int NonceSize = AesGcmCipher.NonceSize;
 
     /// <summary>The most digits of a 64-bit nonce in the associated data (a minus sign and 19 digits).</summary>
     private const int MaxNonceDigits = 20;
